@@ -1,0 +1,23 @@
+"""Pre-generation hook: refuse answers the catalog cannot generate, before any file is written.
+
+The logic lives in ``mlops_template.hooks`` (unit-tested); this script only finds
+the template checkout. cookiecutter passes ``_repo_dir``; cruft does not, but
+gives ``_template`` (a local path) or runs hooks from inside its clone (the
+parent process's working directory).
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+CONTEXT = json.loads(r'''{{ cookiecutter | tojson }}''')
+CANDIDATES = (CONTEXT.get("_repo_dir", ""), CONTEXT.get("_template", ""), f"/proc/{os.getppid()}/cwd")
+ROOT = next((Path(c).resolve() for c in CANDIDATES if c and (Path(c) / "mlops_template").is_dir()), None)
+if ROOT is None:
+    sys.exit("mlops-template: cannot find the template checkout; run cookiecutter on a local clone of it")
+sys.path.insert(0, str(ROOT))
+
+from mlops_template.hooks import pre_generate, run  # noqa: E402
+
+run(pre_generate, CONTEXT, ROOT)

@@ -1,0 +1,1 @@
+"""mlops-template: a catalog-driven cookiecutter template for MLOps projects."""

@@ -1,0 +1,81 @@
+"""Build ``cookiecutter.json`` from the catalog.
+
+Run ``python -m mlops_template.cookiecutter_json`` after editing ``catalog/``;
+``--check`` exits non-zero when the committed file is stale (used by the tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from mlops_template.catalog import TEMPLATE_ROOT, Catalog, Offer, load_catalog
+
+
+def _with_default_first(choices: tuple[str, ...], default: str) -> list[str]:
+    return [default, *(choice for choice in choices if choice != default)]
+
+
+def _tool_context(offer: Offer) -> dict[str, Any]:
+    """What the project templates need to know about a chosen tool."""
+    return {
+        "label": offer.label,
+        "link": offer.link,
+        "packages": list(offer.packages),
+        "extra_packages": list(offer.extra_packages),
+        "dev_packages": list(offer.dev_packages),
+    }
+
+
+def build(catalog: Catalog) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    prompts: dict[str, Any] = {}
+    for question in catalog.project_questions:
+        context[question.key] = (
+            _with_default_first(question.choices, question.default) if question.choices else question.default
+        )
+        prompts[question.key] = question.prompt
+    for stage in catalog.prompted_stages:
+        context[stage.id] = list(stage.choices)
+        prompts[stage.id] = {"__prompt__": stage.question} | {
+            offer.tool_id: offer.label for offer in stage.selectable
+        }
+    context["__prompts__"] = prompts
+    context["_stack"] = {
+        stage.id: {
+            "label": stage.label,
+            "tools": {offer.tool_id: _tool_context(offer) for offer in stage.selectable},
+        }
+        for stage in catalog.prompted_stages
+    }
+    context["_base_packages"] = list(catalog.base_packages)
+    context["_base_dev_packages"] = list(catalog.base_dev_packages)
+    context["_template_version"] = catalog.version
+    return context
+
+
+def render(catalog: Catalog) -> str:
+    return json.dumps(build(catalog), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--check", action="store_true", help="fail if cookiecutter.json is out of date")
+    parser.add_argument("--root", type=Path, default=TEMPLATE_ROOT, help="template checkout")
+    args = parser.parse_args(argv)
+    target = args.root / "cookiecutter.json"
+    expected = render(load_catalog(args.root))
+    if args.check:
+        if target.read_text(encoding="utf-8") != expected:
+            print(f"{target} is stale: run python -m mlops_template.cookiecutter_json", file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(expected, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

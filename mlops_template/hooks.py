@@ -1,0 +1,35 @@
+"""What the cookiecutter hooks do; the hook scripts only locate this module and call it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mlops_template import answers
+from mlops_template.catalog import load_catalog
+from mlops_template.errors import TemplateError
+from mlops_template.pruning import prune
+from mlops_template.validation import check_answers
+
+
+def pre_generate(context: dict[str, Any], template_root: Path, project_dir: Path) -> None:
+    """Refuse answers the catalog cannot generate (cookiecutter then removes the project dir)."""
+    check_answers(load_catalog(template_root), context)
+
+
+def post_generate(context: dict[str, Any], template_root: Path, project_dir: Path) -> None:
+    """Drop files of unchosen tools and save the answers for replay and updates."""
+    catalog = load_catalog(template_root)
+    prune(catalog, context, project_dir)
+    answers.write(catalog, context, project_dir)
+
+
+def run(step: Callable[[dict[str, Any], Path, Path], None], context: dict[str, Any], root: Path) -> None:
+    """Run a hook step; on a refusal print the reasons and exit 1 so nothing is kept."""
+    try:
+        step(context, root, Path.cwd())
+    except TemplateError as error:
+        print(f"mlops-template: cannot generate this project:\n{error}", file=sys.stderr)
+        raise SystemExit(1) from None
