@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-CONTEXT = json.loads(r'''{{ cookiecutter | tojson }}''')
+CONTEXT = json.loads(r"""{{ cookiecutter | tojson }}""")
 CANDIDATES = (CONTEXT.get("_repo_dir", ""), CONTEXT.get("_template", ""), f"/proc/{os.getppid()}/cwd")
 ROOT = next((Path(c).resolve() for c in CANDIDATES if c and (Path(c) / "mlops_template").is_dir()), None)
 if ROOT is None:

@@ -184,9 +184,7 @@ def _build_stage(spec: dict[str, Any], offers: list[Offer]) -> Stage:
     selectable = [offer.tool_id for offer in offers if offer.selectable]
     default = spec.get("default")
     if selectable and default not in selectable:
-        raise CatalogError(
-            f"stage '{stage_id}': default '{default}' must be one of its selectable tools {selectable}"
-        )
+        raise CatalogError(f"stage '{stage_id}': default '{default}' must be one of its selectable tools {selectable}")
     if not selectable and default is not None:
         raise CatalogError(f"stage '{stage_id}' has a default but no selectable tool")
     # Default first: cookiecutter treats the first choice as the default.

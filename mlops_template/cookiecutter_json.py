@@ -40,9 +40,7 @@ def build(catalog: Catalog) -> dict[str, Any]:
         prompts[question.key] = question.prompt
     for stage in catalog.prompted_stages:
         context[stage.id] = list(stage.choices)
-        prompts[stage.id] = {"__prompt__": stage.question} | {
-            offer.tool_id: offer.label for offer in stage.selectable
-        }
+        prompts[stage.id] = {"__prompt__": stage.question} | {offer.tool_id: offer.label for offer in stage.selectable}
     context["__prompts__"] = prompts
     context["_stack"] = {
         stage.id: {

@@ -39,9 +39,7 @@ def unselected_files(catalog: Catalog, answers: dict[str, Any], paths: list[str]
 
 
 def project_files(project_dir: Path) -> list[str]:
-    return sorted(
-        path.relative_to(project_dir).as_posix() for path in project_dir.rglob("*") if path.is_file()
-    )
+    return sorted(path.relative_to(project_dir).as_posix() for path in project_dir.rglob("*") if path.is_file())
 
 
 def prune(catalog: Catalog, answers: dict[str, Any], project_dir: Path) -> list[str]:

@@ -8,6 +8,9 @@ from mlops_template.catalog import Catalog
 from mlops_template.errors import AnswersError
 from mlops_template.naming import email_problem, package_problem, slug_problem
 
+# Free text lands inside Python strings, TOML strings and Markdown.
+FREE_TEXT_KEYS = ("project_name", "description", "author_name")
+
 
 def _choice_list(choices: tuple[str, ...]) -> str:
     return ", ".join(choices)
@@ -27,12 +30,13 @@ def project_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
         problem = check(str(answers.get(key, "")))
         if problem:
             problems.append(problem)
+    for key in FREE_TEXT_KEYS:
+        if any(char in str(answers.get(key, "")) for char in '"\\\n'):
+            problems.append(f"{key} must not contain double quotes, backslashes or line breaks: remove them")
     for question in catalog.project_questions:
         value = str(answers.get(question.key, question.default))
         if question.choices and value not in question.choices:
-            problems.append(
-                f"{question.key} '{value}' is not offered: choose one of {_choice_list(question.choices)}"
-            )
+            problems.append(f"{question.key} '{value}' is not offered: choose one of {_choice_list(question.choices)}")
     return problems
 
 
@@ -43,9 +47,7 @@ def tool_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
         value = str(answers.get(stage.id, stage.default))
         offer = stage.offer(value)
         if offer is None:
-            problems.append(
-                f"unknown tool '{value}' for {stage.id}: choose one of {_choice_list(stage.choices)}"
-            )
+            problems.append(f"unknown tool '{value}' for {stage.id}: choose one of {_choice_list(stage.choices)}")
         elif not offer.selectable:
             problems.append(
                 f"{offer.label} ('{value}') is catalogued for {stage.id} but cannot be generated yet:"
@@ -65,8 +67,7 @@ def tool_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
             value = answers.get(other, catalog.stage(other).default)
             if value in refused:
                 problems.append(
-                    f"{offer.stage_id}={offer.tool_id} cannot be combined with {other}={value}:"
-                    " change one of the two"
+                    f"{offer.stage_id}={offer.tool_id} cannot be combined with {other}={value}: change one of the two"
                 )
     return problems
 
@@ -83,10 +84,6 @@ def unknown_keys(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
 
 def check_answers(catalog: Catalog, answers: dict[str, Any]) -> None:
     """Raise ``AnswersError`` listing every problem, or return if the answers can generate."""
-    problems = (
-        unknown_keys(catalog, answers)
-        + project_problems(catalog, answers)
-        + tool_problems(catalog, answers)
-    )
+    problems = unknown_keys(catalog, answers) + project_problems(catalog, answers) + tool_problems(catalog, answers)
     if problems:
         raise AnswersError(problems)

@@ -31,7 +31,7 @@ def test_each_run_registers_a_new_version_under_the_alias(trained: PipelineResul
     client = MlflowClient(tracking_uri=settings.tracking_uri)
     versions = client.search_model_versions(f"name='{settings.model_name}'")
     assert sorted(int(v.version) for v in versions) == [1, 2]
-    assert client.get_model_version_by_alias(settings.model_name, settings.model_alias).version == "2"
+    assert int(client.get_model_version_by_alias(settings.model_name, settings.model_alias).version) == 2
 {%- endif %}
 {%- if cookiecutter.experiment_tracking == 'mlflow' %}
 

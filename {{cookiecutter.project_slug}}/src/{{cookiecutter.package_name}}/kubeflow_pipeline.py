@@ -6,8 +6,7 @@ the files between them as artifacts. Compile with
 ``{{ cookiecutter.project_slug }}-compile-pipeline`` and upload the YAML to Kubeflow.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: kfp reads the component signatures' real types.
 import argparse
 import os
 from pathlib import Path
@@ -73,7 +72,10 @@ def register(model: Input[Model], test: Input[Dataset], metrics: dict, regulariz
     return steps.register(Path(model.path), Path(test.path), metrics, params, Settings.from_env())
 
 
-@dsl.pipeline(name="{{ cookiecutter.project_slug }}-training", description="{{ cookiecutter.description }}")
+@dsl.pipeline(
+    name="{{ cookiecutter.project_slug }}-training",
+    description="{{ cookiecutter.description }}",
+)
 def training_pipeline(
     test_size: float = 0.2,
     seed: int = 42,

@@ -16,10 +16,7 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import registry
-{%- if cookiecutter.experiment_tracking == 'mlflow' %}
-from {{ cookiecutter.package_name }} import tracking
-{%- endif %}
+from {{ cookiecutter.package_name }} import registry{% if cookiecutter.experiment_tracking == 'mlflow' %}, tracking{% endif %}
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.data import FEATURES, load_dataset, split_dataset, validate_dataset
 from {{ cookiecutter.package_name }}.model import TrainingParams, check_quality, evaluate_model, train_model

@@ -18,9 +18,7 @@ def configure(settings: Settings) -> None:
     """Point MLflow at the tracking store and make sure the experiment exists."""
     mlflow.set_tracking_uri(settings.tracking_uri)
     if mlflow.get_experiment_by_name(settings.experiment_name) is None:
-        mlflow.create_experiment(
-            settings.experiment_name, artifact_location=settings.artifact_root.resolve().as_uri()
-        )
+        mlflow.create_experiment(settings.experiment_name, artifact_location=settings.artifact_root.resolve().as_uri())
     mlflow.set_experiment(settings.experiment_name)
 
 

@@ -1,0 +1,44 @@
+"""The saved answers file: a replay file with only what a person answered."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mlops_template import answers
+from mlops_template.catalog import Catalog
+from mlops_template.errors import AnswersError
+from tests.test_validation import defaults
+
+
+def test_saved_answers_are_public_and_in_catalog_order(catalog: Catalog) -> None:
+    context = defaults(catalog) | {"_output_dir": "/somewhere", "_stack": {}}
+    document = json.loads(answers.dumps(catalog, context))
+    assert list(document["cookiecutter"]) == [q.key for q in catalog.project_questions] + [
+        s.id for s in catalog.prompted_stages
+    ]
+    assert document["_template_version"] == catalog.version
+
+
+def test_round_trip(catalog: Catalog, tmp_path: Path) -> None:
+    path = answers.write(catalog, defaults(catalog), tmp_path)
+    assert answers.read(path) == answers.public_answers(catalog, defaults(catalog))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "is not valid JSON"), ('{"answers": {}}', "no 'cookiecutter' mapping"), ("[]", "no 'cookiecutter'")],
+)
+def test_broken_answers_file_names_the_file(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(content)
+    with pytest.raises(AnswersError, match=message) as error:
+        answers.read(path)
+    assert str(path) in str(error.value)
+
+
+def test_missing_answers_file(tmp_path: Path) -> None:
+    with pytest.raises(AnswersError, match="cannot read answers file"):
+        answers.read(tmp_path / "missing.json")

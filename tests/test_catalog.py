@@ -1,0 +1,119 @@
+"""The catalog is valid, covers every seed tool, and cookiecutter.json is derived from it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from mlops_template import cookiecutter_json
+from mlops_template.catalog import TEMPLATE_ROOT, Catalog, read_raw
+from tests.conftest import PROJECT_TEMPLATE
+
+SCHEMAS = TEMPLATE_ROOT / "catalog" / "schema"
+SEEDS_README = TEMPLATE_ROOT.parent / "shared" / "seeds" / "README.md"
+COVERAGE = yaml.safe_load((TEMPLATE_ROOT / "catalog" / "seed_coverage.yaml").read_text())
+
+
+def _schema_for(path: str) -> dict:
+    name = "stages" if path.endswith("stages.yaml") else "tools"
+    return json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+
+
+@pytest.mark.parametrize("path", [p for p in read_raw() if p != "catalog/project.yaml"])
+def test_catalog_file_matches_its_schema(path: str) -> None:
+    schema = _schema_for(path)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(read_raw()[path]))
+    assert not errors, [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
+
+
+def test_schema_rejects_a_tool_without_a_link() -> None:
+    schema = _schema_for("catalog/tools/x.yaml")
+    tool = {"id": "x", "label": "X", "description": "a tool that does things", "license": "MIT"}
+    tool |= {"kind": "open_source", "stages": {"serving": {"selectable": False}}}
+    with pytest.raises(jsonschema.ValidationError, match="'link' is a required property"):
+        jsonschema.validate({"tools": [tool]}, schema)
+
+
+def test_every_seed_row_and_tool_is_catalogued(catalog: Catalog) -> None:
+    for row in COVERAGE["rows"]:
+        stage = catalog.stage(row["stage"])
+        for name, tool_id in row["tools"].items():
+            if tool_id == "builtin":  # the generated project's own validation step
+                continue
+            assert stage.offer(tool_id) is not None, f"{name!r} ({tool_id}) is not offered for {stage.id}"
+
+
+@pytest.mark.skipif(not SEEDS_README.exists(), reason="shared/seeds is not beside this checkout")
+def test_seed_coverage_lists_every_row_of_the_seed_table() -> None:
+    lines = SEEDS_README.read_text().splitlines()
+    rows = [line.split("|") for line in lines if line.startswith("| ") and not line.startswith("| stage |")]
+    assert [row["seed_stage"] for row in COVERAGE["rows"]] == [cells[1].strip() for cells in rows]
+    for cells, row in zip(rows, COVERAGE["rows"], strict=True):
+        for name in row["tools"]:
+            assert name in cells[2], f"{name!r} is not in the seed row {row['seed_stage']!r}"
+
+
+def test_every_stage_has_tools_and_every_open_source_tool_is_described(catalog: Catalog) -> None:
+    for stage in catalog.stages:
+        assert stage.offers, f"stage {stage.id} has no tools"
+        for offer in stage.offers:
+            assert offer.label and offer.description
+
+
+def test_selectable_stages_match_the_foundation_scope(catalog: Catalog) -> None:
+    prompted = {stage.id: stage.choices for stage in catalog.prompted_stages}
+    assert prompted == {
+        "experiment_tracking": ("mlflow", "none"),
+        "orchestration": ("airflow", "kubeflow", "none"),
+        "model_registry": ("mlflow", "none"),
+        "serving": ("fastapi",),
+        "ci_cd": ("github_actions",),
+        "packaging": ("docker",),
+    }
+
+
+def test_cookiecutter_json_is_up_to_date() -> None:
+    assert cookiecutter_json.main(["--check"]) == 0, "run: python -m mlops_template.cookiecutter_json"
+
+
+def test_cookiecutter_json_prompts_come_from_the_catalog(catalog: Catalog) -> None:
+    context = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
+    for stage in catalog.prompted_stages:
+        assert context[stage.id] == list(stage.choices)
+        assert context["__prompts__"][stage.id]["__prompt__"] == stage.question
+        for offer in stage.selectable:
+            assert context["__prompts__"][stage.id][offer.tool_id] == offer.label
+            assert context["_stack"][stage.id]["tools"][offer.tool_id]["packages"] == list(offer.packages)
+
+
+def test_stale_cookiecutter_json_is_detected(tmp_path: Path) -> None:
+    for name in ("catalog", "pyproject.toml"):
+        source = TEMPLATE_ROOT / name
+        target = tmp_path / name
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            target.write_text(source.read_text())
+    (tmp_path / "cookiecutter.json").write_text((TEMPLATE_ROOT / "cookiecutter.json").read_text())
+    stages = tmp_path / "catalog" / "stages.yaml"
+    stages.write_text(stages.read_text().replace("default: airflow", "default: kubeflow"))
+    assert cookiecutter_json.main(["--check", "--root", str(tmp_path)]) == 1
+
+
+def test_every_ownership_glob_matches_a_template_file(catalog: Catalog) -> None:
+    files = [
+        p.relative_to(PROJECT_TEMPLATE).as_posix().replace("{{cookiecutter.package_name}}", "{package_name}")
+        for p in PROJECT_TEMPLATE.rglob("*")
+        if p.is_file()
+    ]
+    for stage in catalog.prompted_stages:
+        for offer in stage.selectable:
+            for pattern in offer.files:
+                assert any(fnmatchcase(f, pattern) for f in files), f"{offer.tool_id}: {pattern} owns nothing"

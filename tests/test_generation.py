@@ -1,0 +1,162 @@
+"""Bake every valid stack with pytest-cookies and check the output the way its tools would."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import tomllib
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from mlops_template.answers import ANSWERS_FILE
+from mlops_template.catalog import Catalog
+from tests.conftest import CATALOG, PROJECT_TEMPLATE, matrix, stack_id, tool
+
+MATRIX = matrix(CATALOG)
+TEMPLATE_MARKER = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#|#\}")
+
+
+@pytest.fixture(scope="module", params=MATRIX, ids=stack_id)
+def baked(request: pytest.FixtureRequest, cookies_session: Any) -> tuple[dict[str, str], Path]:
+    answers = request.param
+    result = cookies_session.bake(extra_context=answers)
+    assert result.exit_code == 0, result.exception
+    return answers, Path(result.project_path)
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def expected_files(catalog: Catalog, answers: dict[str, str]) -> set[str]:
+    """Template files, renamed, minus those owned only by tools the answers did not choose."""
+    rendered = {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in _files(PROJECT_TEMPLATE)}
+    chosen = {(offer.stage_id, offer.tool_id) for offer in catalog.chosen_offers(answers)}
+    globs = {
+        (offer.stage_id, offer.tool_id): [g.replace("{package_name}", "iris_classifier") for g in offer.files]
+        for stage in catalog.prompted_stages
+        for offer in stage.selectable
+    }
+
+    def owners(path: str) -> set[tuple[str, str]]:
+        return {key for key, patterns in globs.items() if any(fnmatchcase(path, g) for g in patterns)}
+
+    kept = {path for path in rendered if not owners(path) or owners(path) & chosen}
+    return kept | {ANSWERS_FILE}
+
+
+def test_exact_file_set(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:
+    answers, project = baked
+    assert _files(project) == expected_files(catalog, answers)
+
+
+def test_no_template_markers_left(baked: tuple[dict[str, str], Path]) -> None:
+    _, project = baked
+    for path in project.rglob("*"):
+        if path.is_file():
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                assert not TEMPLATE_MARKER.search(line), f"{path.name}:{number}: {line}"
+
+
+def test_python_passes_ruff(baked: tuple[dict[str, str], Path]) -> None:
+    _, project = baked
+    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        result = subprocess.run([tool("ruff"), *command], cwd=project, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_data_files_parse(baked: tuple[dict[str, str], Path]) -> None:
+    _, project = baked
+    parsers = {".yml": yaml.safe_load, ".yaml": yaml.safe_load, ".json": json.loads, ".toml": tomllib.loads}
+    checked = 0
+    for path in project.rglob("*"):
+        if path.suffix in parsers:
+            parsers[path.suffix](path.read_text())
+            checked += 1
+    assert checked >= 3
+
+
+def test_workflow_passes_actionlint(baked: tuple[dict[str, str], Path]) -> None:
+    answers, project = baked
+    if answers["ci_cd"] != "github_actions":
+        pytest.skip("no GitHub Actions workflow in this stack")
+    workflows = sorted(str(p) for p in (project / ".github" / "workflows").glob("*.yml"))
+    result = subprocess.run([tool("actionlint"), *workflows], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert yaml.safe_load((project / workflows[0]).read_text())["permissions"] == {"contents": "read"}
+
+
+def test_dockerfile_passes_hadolint(baked: tuple[dict[str, str], Path]) -> None:
+    answers, project = baked
+    dockerfile = project / "Dockerfile"
+    result = subprocess.run([tool("hadolint"), str(dockerfile)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = dockerfile.read_text()
+    assert re.findall(r"^FROM \S+ AS (\w+)$", text, re.MULTILINE) == ["build", "runtime"]
+    assert f"python:{answers['python_version']}-slim" in text
+    assert "HEALTHCHECK" in text and "USER 10001" in text
+
+
+def _requirements(catalog: Catalog, answers: dict[str, str], kind: str) -> list[str]:
+    base = {"packages": catalog.base_packages, "dev_packages": catalog.base_dev_packages}[kind]
+    chosen = [p for offer in catalog.chosen_offers(answers) for p in getattr(offer, kind)]
+    return sorted(set(base) | set(chosen))
+
+
+def test_dependencies_come_from_the_catalog(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:
+    answers, project = baked
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["dependencies"] == _requirements(catalog, answers, "packages")
+    extras = pyproject["project"]["optional-dependencies"]
+    assert extras.pop("dev") == _requirements(catalog, answers, "dev_packages")
+    assert extras == {o.tool_id: list(o.extra_packages) for o in catalog.chosen_offers(answers) if o.extra_packages}
+    assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
+
+
+def test_readme_shows_the_chosen_stack(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:
+    answers, project = baked
+    readme = (project / "README.md").read_text()
+    rows = re.findall(r"^\| ([^|]+) \| (?:\[([^]]+)\]\(https://[^)]+\)|([^|]+)) \|$", readme, re.MULTILINE)
+    stack = {stage: linked or plain for stage, linked, plain in rows if stage not in {"Stage", "Path"}}
+    expected = {catalog.stage(s.id).label: s.offer(answers[s.id]).label for s in catalog.prompted_stages}
+    assert {k: v for k, v in stack.items() if k in expected} == expected
+
+
+def _step_calls(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    return {
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "steps"
+    }
+
+
+def test_every_orchestrator_calls_the_same_steps(baked: tuple[dict[str, str], Path]) -> None:
+    answers, project = baked
+    package = project / "src" / "iris_classifier"
+    step_functions = {
+        node.name
+        for node in ast.parse((package / "steps.py").read_text()).body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    }
+    assert step_functions == {"ingest", "split", "train", "evaluate", "register"}
+    assert _step_calls(package / "pipeline.py") == step_functions
+    wiring = {"airflow": project / "dags" / "iris_classifier_training.py", "kubeflow": package / "kubeflow_pipeline.py"}
+    if answers["orchestration"] in wiring:
+        assert _step_calls(wiring[answers["orchestration"]]) == step_functions
+
+
+def test_saved_answers_are_the_bake_answers(baked: tuple[dict[str, str], Path]) -> None:
+    answers, project = baked
+    saved = json.loads((project / ANSWERS_FILE).read_text())["cookiecutter"]
+    assert {key: saved[key] for key in answers} == answers
+    assert not [key for key in saved if key.startswith("_")]

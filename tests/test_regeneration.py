@@ -1,0 +1,66 @@
+"""Saved answers regenerate the same tree; cruft can create projects from the template."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from cookiecutter.main import cookiecutter
+
+from mlops_template.answers import ANSWERS_FILE
+from mlops_template.catalog import TEMPLATE_ROOT
+from tests.conftest import tool
+
+STACKS = [{}, {"orchestration": "kubeflow", "experiment_tracking": "none", "model_registry": "none"}]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("answers", STACKS, ids=["default", "kubeflow-light"])
+def test_replay_file_regenerates_an_identical_tree(tmp_path: Path, answers: dict[str, str]) -> None:
+    first = Path(cookiecutter(str(TEMPLATE_ROOT), no_input=True, extra_context=answers, output_dir=str(tmp_path / "a")))
+    replay = first / ANSWERS_FILE
+    second = Path(cookiecutter(str(TEMPLATE_ROOT), replay=str(replay), output_dir=str(tmp_path / "b")))
+    assert _tree(first) == _tree(second)
+
+
+@pytest.fixture(scope="module")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git clone of the template as it is in this working tree (cruft only reads git repositories)."""
+    repo = tmp_path_factory.mktemp("template") / "mlops-template"
+    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache")
+    shutil.copytree(TEMPLATE_ROOT, repo, ignore=ignore)
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "template"]):
+        env = {
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+        }
+        subprocess.run(["git", *command], cwd=repo, check=True, env={**env, "PATH": "/usr/bin:/bin"})
+    return repo
+
+
+@pytest.mark.parametrize("form", ["path", "file-url"])
+def test_cruft_create_matches_cookiecutter(tmp_path: Path, template_repo: Path, form: str) -> None:
+    # A file:// URL hides the checkout from the hooks (no _repo_dir, _template is not a path):
+    # they must find the clone cruft runs them from.
+    template = str(template_repo) if form == "path" else template_repo.as_uri()
+    subprocess.run(
+        [tool("cruft"), "create", template, "--no-input", "--output-dir", str(tmp_path / "cruft")],
+        check=True,
+        capture_output=True,
+    )
+    project = tmp_path / "cruft" / "iris-classifier"
+    state = json.loads((project / ".cruft.json").read_text())
+    assert state["context"]["cookiecutter"]["orchestration"] == "airflow"
+    (project / ".cruft.json").unlink()
+    reference = Path(cookiecutter(str(TEMPLATE_ROOT), no_input=True, output_dir=str(tmp_path / "cc")))
+    comparison = filecmp.dircmp(project, reference)
+    assert _tree(project) == _tree(reference), comparison.report()

@@ -1,0 +1,81 @@
+"""Answers are checked against the catalog: names, unknown tools, rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mlops_template.catalog import Catalog
+from mlops_template.errors import AnswersError
+from mlops_template.naming import package_problem, slug_problem
+from mlops_template.validation import check_answers
+
+
+def defaults(catalog: Catalog, **overrides: str) -> dict[str, Any]:
+    answers: dict[str, Any] = {q.key: q.default for q in catalog.project_questions}
+    answers |= {"project_slug": "iris-classifier", "package_name": "iris_classifier"}
+    answers |= {stage.id: stage.default for stage in catalog.prompted_stages}
+    return answers | overrides
+
+
+def problems(catalog: Catalog, **overrides: str) -> list[str]:
+    try:
+        check_answers(catalog, defaults(catalog, **overrides))
+    except AnswersError as error:
+        return error.problems
+    return []
+
+
+@pytest.mark.parametrize("slug", ["iris", "iris-classifier", "a1-b2"])
+def test_good_slugs(slug: str) -> None:
+    assert slug_problem(slug) is None
+
+
+@pytest.mark.parametrize("slug", ["", "Iris", "iris classifier", "-iris", "iris--x", "iris-", "1iris", "a/b", "x" * 65])
+def test_bad_slugs_are_explained(slug: str) -> None:
+    assert "project_slug" in (slug_problem(slug) or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"), [("Iris", "not a valid"), ("iris-x", "not a valid"), ("class", "shadow"), ("json", "shadow")]
+)
+def test_bad_package_names_are_explained(name: str, reason: str) -> None:
+    assert reason in (package_problem(name) or "")
+
+
+def test_defaults_are_valid(catalog: Catalog) -> None:
+    assert problems(catalog) == []
+
+
+def test_unknown_tool_names_the_valid_choices(catalog: Catalog) -> None:
+    assert problems(catalog, orchestration="dagster") == [
+        "unknown tool 'dagster' for orchestration: choose one of airflow, kubeflow, none"
+    ]
+
+
+def test_catalogued_but_unselectable_tool_is_refused_as_such(catalog: Catalog) -> None:
+    [problem] = problems(catalog, orchestration="prefect")
+    assert "catalogued for orchestration but cannot be generated yet" in problem
+
+
+def test_incompatible_pair_names_both_answers_and_a_fix(catalog: Catalog) -> None:
+    assert problems(catalog, experiment_tracking="none", model_registry="mlflow") == [
+        "model_registry=mlflow requires experiment_tracking to be mlflow (got 'none'):"
+        " set experiment_tracking=mlflow or choose another model_registry"
+    ]
+
+
+def test_every_problem_is_reported_at_once(catalog: Catalog) -> None:
+    found = problems(catalog, project_slug="Bad Slug", author_email="nobody", license="WTFPL", extra_key="1")
+    assert len(found) == 4
+    assert any("'extra_key' is not a question" in p for p in found)
+
+
+def test_free_text_that_would_break_generated_files_is_refused(catalog: Catalog) -> None:
+    [problem] = problems(catalog, description='say "hi"')
+    assert problem.startswith("description must not contain double quotes")
+
+
+def test_private_context_keys_are_ignored(catalog: Catalog) -> None:
+    assert problems(catalog, _template="x", _output_dir="/tmp") == []
