@@ -27,7 +27,8 @@ def _run_cookiecutter(output: Path, *args: str) -> subprocess.CompletedProcess[s
         (["package_name=class"], "would shadow the Python keyword"),
         (
             ["experiment_tracking=none", "model_registry=mlflow"],
-            "model_registry=mlflow requires experiment_tracking to be mlflow (got 'none'): set experiment_tracking=mlflow",
+            "model_registry=mlflow requires experiment_tracking to be mlflow (got 'none'):"
+            " set experiment_tracking=mlflow",
         ),
         (["author_email=nobody"], "author_email 'nobody' is not an email address"),
     ],
