@@ -100,7 +100,8 @@ class Catalog:
         try:
             return self._by_id[stage_id]
         except KeyError:
-            raise CatalogError(f"unknown stage '{stage_id}'") from None
+            known = ", ".join(stage.id for stage in self.stages)
+            raise CatalogError(f"unknown stage '{stage_id}': choose one of {known}") from None
 
     @property
     def prompted_stages(self) -> tuple[Stage, ...]:

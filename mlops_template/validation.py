@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlops_template.catalog import Catalog
+from mlops_template.catalog import Catalog, Offer
 from mlops_template.errors import AnswersError
 from mlops_template.naming import email_problem, package_problem, slug_problem
 
@@ -16,27 +16,30 @@ def _choice_list(choices: tuple[str, ...]) -> str:
     return ", ".join(choices)
 
 
+FIELD_CHECKS = {"project_slug": slug_problem, "package_name": package_problem, "author_email": email_problem}
+
+
+def field_problem(catalog: Catalog, key: str, value: str) -> str | None:
+    """Why ``value`` cannot answer the project question ``key``, or None (also used at the prompt)."""
+    if key == "project_name" and not value.strip():
+        return "project_name is empty: give the project a name, for example 'Iris Classifier'"
+    if key in FREE_TEXT_KEYS and any(char in value for char in '"\\\n'):
+        return f"{key} must not contain double quotes, backslashes or line breaks: remove them"
+    if key in FIELD_CHECKS:
+        return FIELD_CHECKS[key](value)
+    question = next((q for q in catalog.project_questions if q.key == key), None)
+    if question and question.choices and value not in question.choices:
+        return f"{key} '{value}' is not offered: choose one of {_choice_list(question.choices)}"
+    return None
+
+
 def project_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
     """Problems with the project-level answers (names, licence, Python version)."""
     problems = []
-    if not str(answers.get("project_name", "")).strip():
-        problems.append("project_name is empty: give the project a name, for example 'Iris Classifier'")
-    checks = (
-        (slug_problem, "project_slug"),
-        (package_problem, "package_name"),
-        (email_problem, "author_email"),
-    )
-    for check, key in checks:
-        problem = check(str(answers.get(key, "")))
+    for question in catalog.project_questions:
+        problem = field_problem(catalog, question.key, str(answers.get(question.key, question.default)))
         if problem:
             problems.append(problem)
-    for key in FREE_TEXT_KEYS:
-        if any(char in str(answers.get(key, "")) for char in '"\\\n'):
-            problems.append(f"{key} must not contain double quotes, backslashes or line breaks: remove them")
-    for question in catalog.project_questions:
-        value = str(answers.get(question.key, question.default))
-        if question.choices and value not in question.choices:
-            problems.append(f"{question.key} '{value}' is not offered: choose one of {_choice_list(question.choices)}")
     return problems
 
 
@@ -56,20 +59,54 @@ def tool_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
     if problems:
         return problems
     for offer in catalog.chosen_offers(answers):
-        for other, allowed in offer.requires.items():
-            value = answers.get(other, catalog.stage(other).default)
-            if value not in allowed:
-                problems.append(
-                    f"{offer.stage_id}={offer.tool_id} requires {other} to be {' or '.join(allowed)}"
-                    f" (got '{value}'): set {other}={allowed[0]} or choose another {offer.stage_id}"
-                )
-        for other, refused in offer.conflicts.items():
-            value = answers.get(other, catalog.stage(other).default)
-            if value in refused:
-                problems.append(
-                    f"{offer.stage_id}={offer.tool_id} cannot be combined with {other}={value}: change one of the two"
-                )
+        problems += rule_problems(catalog, offer, answers)
     return problems
+
+
+def rule_problems(catalog: Catalog, offer: Offer, answers: dict[str, Any]) -> list[str]:
+    """Why choosing ``offer`` breaks a requires/conflicts rule against ``answers``.
+
+    Rules are read in both directions: the offer's own rules, and the rules of
+    already-answered tools that name the offer's stage. Stages missing from
+    ``answers`` count as undecided, which lets the interactive prompt disable a
+    tool as soon as an earlier answer rules it out.
+    """
+    problems = []
+    for other, allowed in offer.requires.items():
+        value = answers.get(other)
+        if value is not None and value not in allowed:
+            problems.append(
+                f"{offer.stage_id}={offer.tool_id} requires {other} to be {' or '.join(allowed)}"
+                f" (got '{value}'): set {other}={allowed[0]} or choose another {offer.stage_id}"
+            )
+    for other, refused in offer.conflicts.items():
+        value = answers.get(other)
+        if value in refused:
+            problems.append(
+                f"{offer.stage_id}={offer.tool_id} cannot be combined with {other}={value}: change one of the two"
+            )
+    return problems
+
+
+def disabled_reason(catalog: Catalog, offer: Offer, earlier: dict[str, Any]) -> str | None:
+    """Why ``offer`` cannot be picked after the ``earlier`` answers, or None if it can."""
+    for stage_id, tool_id in earlier.items():
+        stage = next((s for s in catalog.prompted_stages if s.id == stage_id), None)
+        chosen = stage.offer(str(tool_id)) if stage else None
+        if chosen is None:
+            continue
+        needed = chosen.requires.get(offer.stage_id, (offer.tool_id,))
+        if offer.tool_id not in needed:
+            return f"{chosen.label} ({stage_id}) needs {offer.stage_id} to be {' or '.join(needed)}"
+        if offer.tool_id in chosen.conflicts.get(offer.stage_id, ()):
+            return f"conflicts with {chosen.label} ({stage_id})"
+    for other, allowed in offer.requires.items():
+        if other in earlier and earlier[other] not in allowed:
+            return f"needs {other} to be {' or '.join(allowed)}, not {earlier[other]}"
+    for other, refused in offer.conflicts.items():
+        if earlier.get(other) in refused:
+            return f"conflicts with {other}={earlier[other]}"
+    return None
 
 
 def unknown_keys(catalog: Catalog, answers: dict[str, Any]) -> list[str]:

@@ -1,0 +1,47 @@
+"""Text views of the catalog for ``mlops-template catalog``."""
+
+from __future__ import annotations
+
+from mlops_template.catalog import NONE_ID, Catalog, Stage
+
+KIND_LABELS = {"open_source": "open source", "managed_service": "managed", "commercial": "commercial"}
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def overview(catalog: Catalog) -> str:
+    """Every stage and tool: id, whether it can be generated, kind, link."""
+    rows: list[tuple[str, ...]] = [("stage", "tool", "status", "kind", "link")]
+    for stage in catalog.stages:
+        for offer in stage.offers:
+            if offer.tool_id == NONE_ID:
+                continue
+            status = "selectable" if offer.selectable else "reference only"
+            rows.append((stage.id, offer.tool_id, status, KIND_LABELS[offer.kind], offer.link))
+    return _table(rows)
+
+
+def stage_detail(stage: Stage) -> str:
+    lines = [f"{stage.label} ({stage.id})", stage.description, f"Question: {stage.question}", ""]
+    for offer in stage.offers:
+        marker = "*" if offer.selectable else "-"
+        default = " [default]" if offer.selectable and offer.tool_id == stage.default else ""
+        lines.append(f"{marker} {offer.tool_id}: {offer.label}{default}")
+        lines.append(f"    {offer.description}")
+        if offer.tool_id != NONE_ID:
+            lines.append(f"    {KIND_LABELS[offer.kind]}, {offer.license}, {offer.link}")
+        packages = offer.packages + offer.extra_packages
+        if packages:
+            lines.append(f"    adds: {', '.join(packages)}")
+        for other, allowed in offer.requires.items():
+            lines.append(f"    requires {other} = {' or '.join(allowed)}")
+        for other, refused in offer.conflicts.items():
+            lines.append(f"    conflicts with {other} = {' or '.join(refused)}")
+    lines.append("")
+    lines.append("* selectable now, - catalogued for reference")
+    return "\n".join(lines)

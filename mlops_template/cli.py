@@ -1,0 +1,129 @@
+"""The ``mlops-template`` command: ``new``, ``update`` and ``catalog``.
+
+It drives the same catalog, validation and cookiecutter generation as the plain
+``cookiecutter`` path; it only adds richer prompts and safe updates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from mlops_template import answers as saved
+from mlops_template import prompt
+from mlops_template.catalog import TEMPLATE_ROOT, load_catalog
+from mlops_template.catalog_view import overview, stage_detail
+from mlops_template.errors import AnswersError, CatalogError, TemplateError
+from mlops_template.generate import generate, raw_defaults, resolve
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+NEEDS_TERMINAL = (
+    "no terminal to ask the questions on: pass --no-input (all defaults), --answers FILE, or --set STAGE=TOOL"
+)
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, str]:
+    answers = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise AnswersError([f"--set {pair!r} is not KEY=VALUE: write it like --set orchestration=kubeflow"])
+        answers[key.strip()] = value.strip()
+    return answers
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    return not (args.no_input or args.answers or args.set)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    root = args.template
+    catalog = load_catalog(root)
+    if _interactive(args):
+        if not sys.stdin.isatty():
+            print(f"mlops-template new: {NEEDS_TERMINAL}", file=sys.stderr)
+            return EXIT_USAGE
+        raw = raw_defaults(root)
+        chosen = prompt.ask_project(catalog, raw) | prompt.ask_stages(catalog)
+        answers = resolve(root, catalog, chosen)
+        print(f"\nYour stack:\n{prompt.summary(catalog, answers)}\n")
+        if not prompt.confirm("Generate this project?"):
+            print("Nothing generated.")
+            return 0
+    else:
+        overrides = saved.read(Path(args.answers)) if args.answers else {}
+        answers = resolve(root, catalog, overrides | _parse_sets(args.set))
+    project = generate(root, catalog, answers, Path(args.output_dir))
+    print(f"Generated {project}\n\nNext steps:\n  cd {project}\n  python -m venv .venv && . .venv/bin/activate")
+    print("  make install && make test && make train && make serve")
+    return 0
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.template)
+    print(stage_detail(catalog.stage(args.stage)) if args.stage else overview(catalog))
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from mlops_template.update import run_update
+
+    return run_update(
+        template_root=args.template,
+        project_dir=Path(args.project_dir),
+        overrides=_parse_sets(args.set),
+        dry_run=args.dry_run,
+        interactive=not args.no_input and sys.stdin.isatty(),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlops-template", description=__doc__.splitlines()[0])
+    parser.add_argument("--template", type=Path, default=TEMPLATE_ROOT, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    new = commands.add_parser("new", help="generate a new project (interactive unless told otherwise)")
+    new.add_argument("-o", "--output-dir", default=".", help="where the project folder is created")
+    new.add_argument("--no-input", action="store_true", help="take every default, ask nothing")
+    new.add_argument("--answers", metavar="FILE", help="YAML answers, or a generated project's saved answers file")
+    new.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="an answer, e.g. orchestration=kubeflow"
+    )
+    new.set_defaults(handler=cmd_new)
+
+    update = commands.add_parser("update", help="re-render a project from its saved answers, keeping your edits")
+    update.add_argument("project_dir", nargs="?", default=".", help="the generated project (default: .)")
+    update.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="change an answer")
+    update.add_argument("--dry-run", action="store_true", help="list what would change, change nothing")
+    update.add_argument("--no-input", action="store_true", help="take defaults for questions the template gained")
+    update.set_defaults(handler=cmd_update)
+
+    catalog = commands.add_parser("catalog", help="list the stages and tools, or one stage in detail")
+    catalog.add_argument("stage", nargs="?", help="a stage id, e.g. orchestration")
+    catalog.set_defaults(handler=cmd_catalog)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("\nInterrupted: nothing was written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (AnswersError, CatalogError) as error:
+        print(f"mlops-template {args.command}: cannot continue:\n{error}", file=sys.stderr)
+        return EXIT_USAGE
+    except TemplateError as error:
+        print(f"mlops-template {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+def run() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())
+

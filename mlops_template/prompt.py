@@ -1,0 +1,75 @@
+"""The interactive questionary flow: project questions, then one choice per stage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import questionary
+from cookiecutter.environment import StrictEnvironment
+from cookiecutter.prompt import render_variable
+
+from mlops_template.catalog import Catalog, Stage
+from mlops_template.validation import disabled_reason, field_problem
+
+
+def _validator(catalog: Catalog, key: str) -> Any:
+    def validate(value: str) -> bool | str:
+        return field_problem(catalog, key, value) or True
+
+    return validate
+
+
+def _stage_choices(catalog: Catalog, stage: Stage, earlier: dict[str, Any]) -> list[questionary.Choice]:
+    return [
+        questionary.Choice(
+            title=offer.label,
+            value=offer.tool_id,
+            description=offer.description,
+            disabled=disabled_reason(catalog, offer, earlier),
+        )
+        for offer in stage.selectable
+    ]
+
+
+def ask_project(catalog: Catalog, raw_defaults: dict[str, Any]) -> dict[str, Any]:
+    """Ask the project questions; derived defaults (slug, package) follow earlier answers."""
+    env = StrictEnvironment(context={"cookiecutter": raw_defaults})
+    answers: dict[str, Any] = {}
+    for question in catalog.project_questions:
+        if question.choices:
+            answers[question.key] = questionary.select(
+                question.prompt, choices=list(question.choices), default=question.default
+            ).unsafe_ask()
+        else:
+            default = render_variable(env, question.default, answers)
+            answers[question.key] = questionary.text(
+                question.prompt, default=str(default), validate=_validator(catalog, question.key)
+            ).unsafe_ask()
+    return answers
+
+
+def ask_stages(catalog: Catalog) -> dict[str, str]:
+    """One selection per stage, in catalog order; tools ruled out by earlier answers are disabled."""
+    answers: dict[str, str] = {}
+    for stage in catalog.prompted_stages:
+        choices = _stage_choices(catalog, stage, answers)
+        enabled = [choice.value for choice in choices if not choice.disabled]
+        default = stage.default if stage.default in enabled else enabled[0]
+        answers[stage.id] = questionary.select(
+            f"{stage.label}: {stage.question}", choices=choices, default=default
+        ).unsafe_ask()
+    return answers
+
+
+def summary(catalog: Catalog, answers: dict[str, Any]) -> str:
+    """The chosen stack as an aligned two-column table."""
+    rows = [(q.prompt.split(" (")[0], str(answers[q.key])) for q in catalog.project_questions]
+    for stage in catalog.prompted_stages:
+        offer = stage.offer(str(answers[stage.id]))
+        rows.append((stage.label, offer.label if offer else str(answers[stage.id])))
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"  {label.ljust(width)}  {value}" for label, value in rows)
+
+
+def confirm(message: str) -> bool:
+    return bool(questionary.confirm(message, default=True).unsafe_ask())
