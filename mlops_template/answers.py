@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from mlops_template.catalog import Catalog
 from mlops_template.errors import AnswersError
 
@@ -37,16 +39,17 @@ def write(catalog: Catalog, context: dict[str, Any], project_dir: Path) -> Path:
 
 
 def read(path: Path) -> dict[str, Any]:
-    """Read a saved answers file; raise ``AnswersError`` naming the file when it is unusable."""
+    """Answers from a saved answers file or a hand-written YAML mapping; ``AnswersError`` names the file."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise AnswersError([f"cannot read answers file {path}: {error.strerror}"]) from error
-    except json.JSONDecodeError as error:
+    except yaml.YAMLError as error:
+        raise AnswersError([f"answers file {path} is not valid YAML or JSON: {error}"]) from error
+    if isinstance(document, dict) and "cookiecutter" in document:
+        document = document["cookiecutter"]
+    if not isinstance(document, dict) or not document:
         raise AnswersError(
-            [f"answers file {path} is not valid JSON (line {error.lineno}): fix it or regenerate it"]
-        ) from error
-    answers = document.get("cookiecutter") if isinstance(document, dict) else None
-    if not isinstance(answers, dict):
-        raise AnswersError([f"answers file {path} has no 'cookiecutter' mapping of answers"])
-    return answers
+            [f"answers file {path} must hold a mapping of answers (or a 'cookiecutter' mapping of them)"]
+        )
+    return document

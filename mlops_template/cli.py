@@ -15,7 +15,7 @@ from mlops_template import answers as saved
 from mlops_template import prompt
 from mlops_template.catalog import TEMPLATE_ROOT, load_catalog
 from mlops_template.catalog_view import overview, stage_detail
-from mlops_template.errors import AnswersError, CatalogError, TemplateError
+from mlops_template.errors import AnswersError, TemplateError
 from mlops_template.generate import generate, raw_defaults, resolve
 
 EXIT_USAGE = 2
@@ -115,15 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted: nothing was written.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (AnswersError, CatalogError) as error:
+    except AnswersError as error:
         print(f"mlops-template {args.command}: cannot continue:\n{error}", file=sys.stderr)
         return EXIT_USAGE
     except TemplateError as error:
         print(f"mlops-template {args.command}: {error}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
 
 
 def run() -> None:
     """Console-script entry point."""
     raise SystemExit(main())
-

@@ -31,9 +31,7 @@ def resolve(template_root: Path, catalog: Catalog, overrides: dict[str, Any]) ->
     if problems:
         raise AnswersError(problems)
     try:
-        context = generate_context(
-            context_file=str(template_root / "cookiecutter.json"), extra_context=dict(overrides)
-        )
+        context = generate_context(context_file=str(template_root / "cookiecutter.json"), extra_context=dict(overrides))
     except ValueError as error:  # cookiecutter's refusal of a value outside a choice list
         raise AnswersError([f"{error}: use one of the listed choices"]) from error
     return saved.public_answers(catalog, prompt_for_config(context, no_input=True))

@@ -19,7 +19,7 @@ def _validator(catalog: Catalog, key: str) -> Any:
     return validate
 
 
-def _stage_choices(catalog: Catalog, stage: Stage, earlier: dict[str, Any]) -> list[questionary.Choice]:
+def stage_choices(catalog: Catalog, stage: Stage, earlier: dict[str, Any]) -> list[questionary.Choice]:
     return [
         questionary.Choice(
             title=offer.label,
@@ -52,7 +52,7 @@ def ask_stages(catalog: Catalog) -> dict[str, str]:
     """One selection per stage, in catalog order; tools ruled out by earlier answers are disabled."""
     answers: dict[str, str] = {}
     for stage in catalog.prompted_stages:
-        choices = _stage_choices(catalog, stage, answers)
+        choices = stage_choices(catalog, stage, answers)
         enabled = [choice.value for choice in choices if not choice.disabled]
         default = stage.default if stage.default in enabled else enabled[0]
         answers[stage.id] = questionary.select(

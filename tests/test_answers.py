@@ -29,7 +29,7 @@ def test_round_trip(catalog: Catalog, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "is not valid JSON"), ('{"answers": {}}', "no 'cookiecutter' mapping"), ("[]", "no 'cookiecutter'")],
+    [("{not json", "is not valid YAML or JSON"), ("[]", "must hold a mapping"), ("", "must hold a mapping")],
 )
 def test_broken_answers_file_names_the_file(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "answers.json"

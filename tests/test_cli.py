@@ -1,0 +1,175 @@
+"""`mlops-template new` and `catalog`, driven like a person: a pseudo-terminal, arrow keys, Enter."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from cookiecutter.main import cookiecutter
+
+from mlops_template.catalog import TEMPLATE_ROOT, Catalog
+from tests.conftest import tool
+from tests.test_regeneration import _tree
+
+ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
+
+
+def spawn(*args: str, cwd: Path) -> pexpect.spawn:
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "COLUMNS": "160", "LINES": "50"}
+    return pexpect.spawn(
+        tool("mlops-template"), list(args), cwd=str(cwd), env=env, encoding="utf-8", timeout=30, dimensions=(50, 160)
+    )
+
+
+def answer_project_with_enter(child: pexpect.spawn, catalog: Catalog) -> None:
+    for question in catalog.project_questions:
+        child.expect_exact(question.prompt)
+        child.send(ENTER)
+
+
+def test_enter_only_gives_the_same_tree_as_cookiecutter_no_input(tmp_path: Path, catalog: Catalog) -> None:
+    child = spawn("new", "-o", str(tmp_path / "cli"), cwd=tmp_path)
+    answer_project_with_enter(child, catalog)
+    for stage in catalog.prompted_stages:
+        child.expect_exact(stage.question)
+        child.send(ENTER)
+    child.expect_exact("Your stack:")
+    child.expect_exact("Generate this project?")
+    child.send(ENTER)
+    child.expect_exact("Next steps:")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    reference = Path(cookiecutter(str(TEMPLATE_ROOT), no_input=True, output_dir=str(tmp_path / "cc")))
+    assert _tree(tmp_path / "cli" / "iris-classifier") == _tree(reference)
+
+
+def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, catalog: Catalog) -> None:
+    child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
+    answer_project_with_enter(child, catalog)
+    child.expect_exact("Which tool records parameters, metrics and models of each run?")
+    child.send(DOWN + ENTER)  # experiment tracking: none
+    child.expect_exact("Which orchestrator runs the training pipeline?")
+    child.send(ENTER)
+    child.expect_exact("Where are trained models registered?")
+    child.expect_exact("- MLflow Model Registry (needs experiment_tracking to be mlflow, not none)")
+    child.send(ENTER)  # the pointer starts on the first enabled choice: none
+    for stage in catalog.prompted_stages[3:]:
+        child.expect_exact(stage.question)
+        child.send(ENTER)
+    child.expect_exact("Model registry")
+    child.expect_exact("None (model saved as a local file)")
+    child.expect_exact("Generate this project?")
+    child.send("n" + ENTER)
+    child.expect_exact("Nothing generated.")
+    child.expect(pexpect.EOF)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_at_a_question_exits_130_and_writes_nothing(tmp_path: Path, catalog: Catalog) -> None:
+    child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
+    answer_project_with_enter(child, catalog)
+    child.expect_exact("Which tool records parameters, metrics and models of each run?")
+    child.send(ENTER)
+    child.expect_exact("Which orchestrator runs the training pipeline?")
+    child.send(CTRL_C)
+    child.expect_exact("nothing was written")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_slug_is_validated_at_the_prompt(tmp_path: Path) -> None:
+    child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
+    child.expect_exact("Project name")
+    child.send(ENTER)
+    child.expect_exact("Repository / distribution name")
+    child.send("\x7f" * 40 + "Bad Slug" + ENTER)
+    child.expect_exact("project_slug 'Bad Slug' is invalid")
+    child.send(CTRL_C)
+    child.expect(pexpect.EOF)
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [tool("mlops-template"), *args], cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
+
+
+def test_without_a_terminal_it_names_the_flag_and_creates_nothing(tmp_path: Path) -> None:
+    result = _run("new", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "--no-input" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_set_and_answers_files(tmp_path: Path) -> None:
+    result = _run("new", "--set", "orchestration=kubeflow", "--set", "project_name=Fraud Model", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "fraud-model"
+    assert (project / "src" / "fraud_model" / "kubeflow_pipeline.py").is_file()
+    again = _run("new", "--answers", str(project / ".mlops-template-answers.json"), "-o", "copy", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert _tree(tmp_path / "copy" / "fraud-model") == _tree(project)
+    yaml_answers = tmp_path / "answers.yaml"
+    yaml_answers.write_text("project_name: Churn\norchestration: none\n")
+    assert _run("new", "--answers", str(yaml_answers), cwd=tmp_path).returncode == 0
+    assert not (tmp_path / "churn" / "dags").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--set", "orchestration=dagster"], "dagster"),
+        (["--set", "orkestration=airflow"], "'orkestration' is not a question of this template"),
+        (["--set", "experiment_tracking=none"], "requires experiment_tracking to be mlflow"),
+        (["--set", "orchestration"], "is not KEY=VALUE"),
+        (["--answers", "missing.yaml"], "cannot read answers file"),
+    ],
+)
+def test_bad_answers_are_refused_and_nothing_is_written(tmp_path: Path, args: list[str], message: str) -> None:
+    result = _run("new", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_broken_answers_file(tmp_path: Path) -> None:
+    (tmp_path / "answers.yaml").write_text("project_name: [unclosed\n")
+    result = _run("new", "--answers", "answers.yaml", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "answers.yaml" in result.stderr and "not valid" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_existing_project_is_not_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "iris-classifier").mkdir()
+    result = _run("new", "--no-input", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "already exists" in result.stderr
+
+
+def test_catalog_lists_every_tool_and_details_a_stage(catalog: Catalog, tmp_path: Path) -> None:
+    listing = _run("catalog", cwd=tmp_path).stdout
+    for stage in catalog.stages:
+        for offer in stage.offers:
+            if offer.tool_id != "none":
+                status = "selectable" if offer.selectable else "reference only"
+                assert f"{offer.tool_id}" in listing and status in listing
+    detail = _run("catalog", "orchestration", cwd=tmp_path).stdout
+    assert "* airflow: Apache Airflow [default]" in detail
+    assert "- prefect: Prefect" in detail
+    unknown = _run("catalog", "nope", cwd=tmp_path)
+    assert unknown.returncode == 2 and "choose one of" in unknown.stderr
+
+
+def test_module_entry_point_matches_console_script(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mlops_template", "catalog", "serving"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "fastapi" in result.stdout
