@@ -13,10 +13,11 @@ from pathlib import Path
 
 CONTEXT = json.loads(r"""{{ cookiecutter | tojson }}""")
 CANDIDATES = (CONTEXT.get("_repo_dir", ""), CONTEXT.get("_template", ""), f"/proc/{os.getppid()}/cwd")
-ROOT = next((Path(c).resolve() for c in CANDIDATES if c and (Path(c) / "mlops_template").is_dir()), None)
+ROOT = next((Path(c).resolve() for c in CANDIDATES if c and (Path(c) / "catalog").is_dir()), None)
 if ROOT is None:
     sys.exit("mlops-template: cannot find the template checkout; run cookiecutter on a local clone of it")
-sys.path.insert(0, str(ROOT))
+if (ROOT / "mlops_template").is_dir():  # a checkout; the copy inside a wheel uses the installed package
+    sys.path.insert(0, str(ROOT))
 
 from mlops_template.hooks import pre_generate, run  # noqa: E402
 

@@ -19,7 +19,13 @@ import yaml
 from mlops_template.errors import CatalogError
 
 NONE_ID = "none"
-TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+# A wheel carries a copy of the template (see setup.py); a checkout is its own template.
+_PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "template"
+TEMPLATE_ROOT = (
+    _PACKAGED_TEMPLATE
+    if (_PACKAGED_TEMPLATE / "cookiecutter.json").is_file()
+    else Path(__file__).resolve().parent.parent
+)
 
 
 @dataclass(frozen=True)

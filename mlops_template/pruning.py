@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,15 @@ def project_files(project_dir: Path) -> list[str]:
     return sorted(path.relative_to(project_dir).as_posix() for path in project_dir.rglob("*") if path.is_file())
 
 
+def remove_bytecode(project_dir: Path) -> None:
+    """Drop ``__pycache__`` folders: pip compiles the template copy inside an installed wheel."""
+    for cache in sorted(project_dir.rglob("__pycache__"), reverse=True):
+        shutil.rmtree(cache)
+
+
 def prune(catalog: Catalog, answers: dict[str, Any], project_dir: Path) -> list[str]:
     """Delete unselected tools' files (and folders left empty); return what was removed."""
+    remove_bytecode(project_dir)
     removed = unselected_files(catalog, answers, project_files(project_dir))
     for relative in removed:
         (project_dir / relative).unlink()

@@ -173,3 +173,20 @@ def test_module_entry_point_matches_console_script(tmp_path: Path) -> None:
         [sys.executable, "-m", "mlops_template", "catalog", "serving"], capture_output=True, text=True
     )
     assert result.returncode == 0 and "fastapi" in result.stdout
+
+
+def test_installed_wheel_carries_the_template(tmp_path: Path) -> None:
+    """What `pipx run --spec <repo> mlops-template` installs generates the same project as the checkout."""
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run([*pip, "wheel", "-q", "--no-deps", str(TEMPLATE_ROOT), "-w", str(tmp_path / "dist")], check=True)
+    [wheel] = (tmp_path / "dist").glob("*.whl")
+    subprocess.run([*pip, "install", "-q", "--no-deps", "--target", str(tmp_path / "site"), str(wheel)], check=True)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    command = [sys.executable, "-m", "mlops_template", "new", "--no-input", "-o", str(tmp_path / "out")]
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    where = [sys.executable, "-c", "import mlops_template.catalog as c; print(c.TEMPLATE_ROOT)"]
+    root = subprocess.run(where, cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
+    assert root.strip() == str(tmp_path / "site" / "mlops_template" / "template")
+    reference = Path(cookiecutter(str(TEMPLATE_ROOT), no_input=True, output_dir=str(tmp_path / "cc")))
+    assert _tree(tmp_path / "out" / "iris-classifier") == _tree(reference)

@@ -48,3 +48,11 @@ def test_prune_removes_files_and_empty_folders(catalog: Catalog, tmp_path: Path)
     assert removed == ["dags/pkg_training.py", "tests/test_airflow_dag.py"]
     assert not (tmp_path / "dags").exists()
     assert (tmp_path / "src/pkg/kubeflow_pipeline.py").exists()
+
+
+def test_prune_drops_bytecode_caches(catalog: Catalog, tmp_path: Path) -> None:
+    (tmp_path / "src" / "pkg" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "src" / "pkg" / "__pycache__" / "steps.cpython-311.pyc").write_bytes(b"\x00")
+    (tmp_path / "src" / "pkg" / "steps.py").write_text("x")
+    prune(catalog, defaults(catalog, package_name="pkg"), tmp_path)
+    assert [p.name for p in (tmp_path / "src" / "pkg").iterdir()] == ["steps.py"]
