@@ -29,6 +29,26 @@ TEMPLATE_ROOT = (
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """A question asked only when its tool is chosen.
+
+    Plain cookiecutter cannot ask conditionally, so it lives in cookiecutter.json
+    as a rendered-but-never-prompted ``__key`` variable that keeps its default
+    unless set (``mlops-template`` asks it; ``cookiecutter ... __key=value`` sets it).
+    """
+
+    key: str
+    prompt: str
+    default: str
+    pattern: str
+    hint: str
+
+    @property
+    def context_key(self) -> str:
+        return f"__{self.key}"
+
+
+@dataclass(frozen=True)
 class Offer:
     """What one tool brings to one stage."""
 
@@ -47,6 +67,7 @@ class Offer:
     files: tuple[str, ...] = ()
     requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    questions: tuple[FollowUp, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +133,10 @@ class Catalog:
     @property
     def prompted_stages(self) -> tuple[Stage, ...]:
         return tuple(stage for stage in self.stages if stage.prompted)
+
+    @property
+    def follow_ups(self) -> tuple[FollowUp, ...]:
+        return tuple(q for stage in self.prompted_stages for offer in stage.selectable for q in offer.questions)
 
     def chosen_offers(self, answers: dict[str, Any]) -> list[Offer]:
         """The offers picked by ``answers`` (stages answered ``none`` pick nothing)."""
@@ -179,6 +204,7 @@ def _tool_offers(tools: list[dict[str, Any]]) -> dict[str, list[Offer]]:
                     files=tuple(spec.get("files", ())),
                     requires={k: tuple(v) for k, v in spec.get("requires", {}).items()},
                     conflicts={k: tuple(v) for k, v in spec.get("conflicts", {}).items()},
+                    questions=tuple(FollowUp(**question) for question in spec.get("questions", ())),
                 )
             )
     return offers

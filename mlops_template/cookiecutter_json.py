@@ -41,6 +41,8 @@ def build(catalog: Catalog) -> dict[str, Any]:
     for stage in catalog.prompted_stages:
         context[stage.id] = list(stage.choices)
         prompts[stage.id] = {"__prompt__": stage.question} | {offer.tool_id: offer.label for offer in stage.selectable}
+    for follow_up in catalog.follow_ups:
+        context[follow_up.context_key] = follow_up.default
     context["__prompts__"] = prompts
     context["_stack"] = {
         stage.id: {

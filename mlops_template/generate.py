@@ -30,6 +30,9 @@ def resolve(template_root: Path, catalog: Catalog, overrides: dict[str, Any]) ->
     problems = unknown_keys(catalog, overrides)
     if problems:
         raise AnswersError(problems)
+    # Follow-up answers are given by their plain key; cookiecutter knows them as __key.
+    follow_ups = {q.key: q.context_key for q in catalog.follow_ups}
+    overrides = {follow_ups.get(key, key): value for key, value in overrides.items()}
     try:
         context = generate_context(context_file=str(template_root / "cookiecutter.json"), extra_context=dict(overrides))
     except ValueError as error:  # cookiecutter's refusal of a value outside a choice list

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import questionary
 from cookiecutter.environment import StrictEnvironment
 from cookiecutter.prompt import render_variable
 
-from mlops_template.catalog import Catalog, Stage
+from mlops_template.catalog import Catalog, FollowUp, Stage
 from mlops_template.validation import disabled_reason, field_problem
 
 
@@ -48,8 +49,17 @@ def ask_project(catalog: Catalog, raw_defaults: dict[str, Any]) -> dict[str, Any
     return answers
 
 
-def ask_stages(catalog: Catalog) -> dict[str, str]:
-    """One selection per stage, in catalog order; tools ruled out by earlier answers are disabled."""
+def _follow_up_validator(question: FollowUp) -> Any:
+    def validate(value: str) -> bool | str:
+        return bool(re.match(question.pattern, value)) or f"use {question.hint}"
+
+    return validate
+
+
+def ask_stages(catalog: Catalog, project: dict[str, Any]) -> dict[str, str]:
+    """One selection per stage, in catalog order; tools ruled out by earlier answers are disabled,
+    and a chosen tool's follow-up questions come right after it."""
+    env = StrictEnvironment(context={"cookiecutter": project})
     answers: dict[str, str] = {}
     for stage in catalog.prompted_stages:
         choices = stage_choices(catalog, stage, answers)
@@ -58,6 +68,13 @@ def ask_stages(catalog: Catalog) -> dict[str, str]:
         answers[stage.id] = questionary.select(
             f"{stage.label}: {stage.question}", choices=choices, default=default
         ).unsafe_ask()
+        offer = stage.offer(answers[stage.id])
+        for question in offer.questions if offer else ():
+            answers[question.context_key] = questionary.text(
+                question.prompt,
+                default=str(render_variable(env, question.default, project)),
+                validate=_follow_up_validator(question),
+            ).unsafe_ask()
     return answers
 
 

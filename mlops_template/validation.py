@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mlops_template.catalog import Catalog, Offer
@@ -109,9 +110,21 @@ def disabled_reason(catalog: Catalog, offer: Offer, earlier: dict[str, Any]) -> 
     return None
 
 
+def follow_up_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
+    """Answers to the chosen tools' follow-up questions that do not match their pattern."""
+    problems = []
+    for offer in catalog.chosen_offers(answers):
+        for question in offer.questions:
+            value = str(answers.get(question.context_key, ""))
+            if "{{" not in value and not re.match(question.pattern, value):
+                problems.append(f"{question.key} '{value}' is invalid: use {question.hint}")
+    return problems
+
+
 def unknown_keys(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
     """Answers the template does not know (typos in an answers file or --set)."""
     known = {q.key for q in catalog.project_questions} | {s.id for s in catalog.prompted_stages}
+    known |= {q.key for q in catalog.follow_ups}
     return [
         f"'{key}' is not a question of this template: check the spelling (known: {', '.join(sorted(known))})"
         for key in answers
@@ -121,6 +134,11 @@ def unknown_keys(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
 
 def check_answers(catalog: Catalog, answers: dict[str, Any]) -> None:
     """Raise ``AnswersError`` listing every problem, or return if the answers can generate."""
-    problems = unknown_keys(catalog, answers) + project_problems(catalog, answers) + tool_problems(catalog, answers)
+    problems = (
+        unknown_keys(catalog, answers)
+        + project_problems(catalog, answers)
+        + tool_problems(catalog, answers)
+        + follow_up_problems(catalog, answers)
+    )
     if problems:
         raise AnswersError(problems)

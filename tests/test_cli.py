@@ -70,6 +70,26 @@ def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, cata
     assert list(tmp_path.iterdir()) == []
 
 
+def test_follow_up_question_appears_only_for_its_tool(tmp_path: Path, catalog: Catalog) -> None:
+    child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
+    answer_project_with_enter(child, catalog)
+    child.expect_exact("Which tool records parameters, metrics and models of each run?")
+    child.send(ENTER)
+    child.expect_exact("Which orchestrator runs the training pipeline?")
+    child.send(DOWN + ENTER)  # Kubeflow Pipelines
+    child.expect_exact("Container image the pipeline components run in")
+    child.send("\x7f" * 40 + "ghcr.io/team/iris:1.0" + ENTER)
+    for stage in catalog.prompted_stages[2:]:
+        child.expect_exact(stage.question)
+        child.send(ENTER)
+    child.expect_exact("Generate this project?")
+    child.send(ENTER)
+    child.expect(pexpect.EOF)
+    pipeline = tmp_path / "iris-classifier" / "src" / "iris_classifier" / "kubeflow_pipeline.py"
+    assert '"ghcr.io/team/iris:1.0"' in pipeline.read_text()
+    assert "Container image" not in _run("new", "--no-input", "-o", "other", cwd=tmp_path).stdout
+
+
 def test_ctrl_c_at_a_question_exits_130_and_writes_nothing(tmp_path: Path, catalog: Catalog) -> None:
     child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
@@ -116,6 +136,11 @@ def test_set_and_answers_files(tmp_path: Path) -> None:
     again = _run("new", "--answers", str(project / ".mlops-template-answers.json"), "-o", "copy", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert _tree(tmp_path / "copy" / "fraud-model") == _tree(project)
+    custom = _run(
+        "new", "--set", "orchestration=kubeflow", "--set", "pipeline_image=ghcr.io/x/y:2", "-o", "c", cwd=tmp_path
+    )
+    assert custom.returncode == 0, custom.stderr
+    assert "ghcr.io/x/y:2" in (tmp_path / "c" / "iris-classifier" / ".env.example").read_text()
     yaml_answers = tmp_path / "answers.yaml"
     yaml_answers.write_text("project_name: Churn\norchestration: none\n")
     assert _run("new", "--answers", str(yaml_answers), cwd=tmp_path).returncode == 0
@@ -130,6 +155,7 @@ def test_set_and_answers_files(tmp_path: Path) -> None:
         (["--set", "experiment_tracking=none"], "requires experiment_tracking to be mlflow"),
         (["--set", "orchestration"], "is not KEY=VALUE"),
         (["--answers", "missing.yaml"], "cannot read answers file"),
+        (["--set", "orchestration=kubeflow", "--set", "pipeline_image=Bad Image"], "pipeline_image 'Bad Image'"),
     ],
 )
 def test_bad_answers_are_refused_and_nothing_is_written(tmp_path: Path, args: list[str], message: str) -> None:

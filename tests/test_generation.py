@@ -159,4 +159,4 @@ def test_saved_answers_are_the_bake_answers(baked: tuple[dict[str, str], Path]) 
     answers, project = baked
     saved = json.loads((project / ANSWERS_FILE).read_text())["cookiecutter"]
     assert {key: saved[key] for key in answers} == answers
-    assert not [key for key in saved if key.startswith("_")]
+    assert {key for key in saved if key.startswith("_")} == {q.context_key for q in CATALOG.follow_ups}

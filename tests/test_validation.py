@@ -79,3 +79,10 @@ def test_free_text_that_would_break_generated_files_is_refused(catalog: Catalog)
 
 def test_private_context_keys_are_ignored(catalog: Catalog) -> None:
     assert problems(catalog, _template="x", _output_dir="/tmp") == []
+
+
+def test_follow_up_answers_are_checked_only_for_the_chosen_tool(catalog: Catalog) -> None:
+    assert problems(catalog, orchestration="airflow", __pipeline_image="Not An Image") == []
+    [problem] = problems(catalog, orchestration="kubeflow", __pipeline_image="Not An Image")
+    assert problem.startswith("pipeline_image 'Not An Image' is invalid: use an image reference")
+    assert problems(catalog, orchestration="kubeflow", __pipeline_image="ghcr.io/team/iris:1.0") == []

@@ -22,7 +22,7 @@ def test_pipeline_compiles_to_a_kfp_v2_spec(tmp_path: Path) -> None:
     assert sorted(tasks) == sorted(STEPS)
     assert tasks["register"]["dependentTasks"] == ["evaluate", "split", "train"]
     images = {executor["container"]["image"] for executor in spec["deploymentSpec"]["executors"].values()}
-    assert images == {"{{ cookiecutter.project_slug }}:latest"}
+    assert images == {"{{ cookiecutter.__pipeline_image }}"}
 
 
 def test_pipeline_runs_locally_and_publishes_the_model(tmp_path: Path, settings: Settings) -> None:

@@ -15,7 +15,7 @@ from kfp import compiler, dsl
 from kfp.dsl import Dataset, Input, Metrics, Model, Output
 
 # The image built from this repository's Dockerfile; override at compile time.
-IMAGE = os.environ.get("PIPELINE_IMAGE", "{{ cookiecutter.project_slug }}:latest")
+IMAGE = os.environ.get("PIPELINE_IMAGE", "{{ cookiecutter.__pipeline_image }}")
 
 
 # Component bodies run on their own inside the container, so they import
