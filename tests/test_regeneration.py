@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -30,21 +31,29 @@ def test_replay_file_regenerates_an_identical_tree(tmp_path: Path, answers: dict
     assert _tree(first) == _tree(second)
 
 
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+
+
+def _template_repo(root: Path) -> Path:
+    """A git repository of the template as it is in this working tree (cruft only reads git repositories)."""
+    repo = root / "mlops-template"
+    ignore = shutil.ignore_patterns(
+        ".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache", "build", "generated"
+    )
+    shutil.copytree(TEMPLATE_ROOT, repo, ignore=ignore)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "template")
+    return repo
+
+
 @pytest.fixture(scope="module")
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A git clone of the template as it is in this working tree (cruft only reads git repositories)."""
-    repo = tmp_path_factory.mktemp("template") / "mlops-template"
-    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache")
-    shutil.copytree(TEMPLATE_ROOT, repo, ignore=ignore)
-    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "template"]):
-        env = {
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@t",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@t",
-        }
-        subprocess.run(["git", *command], cwd=repo, check=True, env={**env, "PATH": "/usr/bin:/bin"})
-    return repo
+    return _template_repo(tmp_path_factory.mktemp("template"))
 
 
 @pytest.mark.parametrize("form", ["path", "file-url"])
@@ -64,3 +73,27 @@ def test_cruft_create_matches_cookiecutter(tmp_path: Path, template_repo: Path, 
     reference = Path(cookiecutter(str(TEMPLATE_ROOT), no_input=True, output_dir=str(tmp_path / "cc")))
     comparison = filecmp.dircmp(project, reference)
     assert _tree(project) == _tree(reference), comparison.report()
+
+
+def test_cruft_update_applies_a_template_change_and_keeps_edits(tmp_path: Path) -> None:
+    repo = _template_repo(tmp_path)
+    subprocess.run(
+        [tool("cruft"), "create", str(repo), "--no-input", "--output-dir", str(tmp_path / "out")],
+        check=True,
+        capture_output=True,
+    )
+    project = tmp_path / "out" / "iris-classifier"
+    git(project, "init", "-q", "-b", "main")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\n## Team notes\n")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "generated, then edited")
+
+    makefile = repo / "{{cookiecutter.project_slug}}" / "Makefile"
+    makefile.write_text(makefile.read_text().replace("## Run the test suite", "## Run the whole test suite"))
+    git(repo, "commit", "-qam", "template: clearer help")
+
+    result = subprocess.run([tool("cruft"), "update", "-y"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "## Run the whole test suite" in (project / "Makefile").read_text()
+    assert "## Team notes" in readme.read_text()
