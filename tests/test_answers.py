@@ -10,7 +10,7 @@ import pytest
 from mlops_template import answers
 from mlops_template.catalog import Catalog
 from mlops_template.errors import AnswersError
-from tests.test_validation import defaults
+from tests.helpers import defaults
 
 
 def test_saved_answers_are_public_and_in_catalog_order(catalog: Catalog) -> None:

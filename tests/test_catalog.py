@@ -13,7 +13,7 @@ import yaml
 
 from mlops_template import cookiecutter_json
 from mlops_template.catalog import TEMPLATE_ROOT, Catalog, read_raw
-from tests.conftest import PROJECT_TEMPLATE
+from tests.helpers import PROJECT_TEMPLATE
 
 SCHEMAS = TEMPLATE_ROOT / "catalog" / "schema"
 SEEDS_README = TEMPLATE_ROOT.parent / "shared" / "seeds" / "README.md"

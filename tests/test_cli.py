@@ -12,8 +12,7 @@ import pytest
 from cookiecutter.main import cookiecutter
 
 from mlops_template.catalog import TEMPLATE_ROOT, Catalog
-from tests.conftest import tool
-from tests.test_regeneration import _tree
+from tests.helpers import tool, tree
 
 ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
 
@@ -45,7 +44,7 @@ def test_enter_only_gives_the_same_tree_as_cookiecutter_no_input(tmp_path: Path,
     child.close()
     assert child.exitstatus == 0
     reference = Path(cookiecutter(str(TEMPLATE_ROOT), no_input=True, output_dir=str(tmp_path / "cc")))
-    assert _tree(tmp_path / "cli" / "iris-classifier") == _tree(reference)
+    assert tree(tmp_path / "cli" / "iris-classifier") == tree(reference)
 
 
 def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, catalog: Catalog) -> None:
@@ -135,7 +134,7 @@ def test_set_and_answers_files(tmp_path: Path) -> None:
     assert (project / "src" / "fraud_model" / "kubeflow_pipeline.py").is_file()
     again = _run("new", "--answers", str(project / ".mlops-template-answers.json"), "-o", "copy", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert _tree(tmp_path / "copy" / "fraud-model") == _tree(project)
+    assert tree(tmp_path / "copy" / "fraud-model") == tree(project)
     custom = _run(
         "new", "--set", "orchestration=kubeflow", "--set", "pipeline_image=ghcr.io/x/y:2", "-o", "c", cwd=tmp_path
     )
@@ -215,4 +214,4 @@ def test_installed_wheel_carries_the_template(tmp_path: Path) -> None:
     root = subprocess.run(where, cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
     assert root.strip() == str(tmp_path / "site" / "mlops_template" / "template")
     reference = Path(cookiecutter(str(TEMPLATE_ROOT), no_input=True, output_dir=str(tmp_path / "cc")))
-    assert _tree(tmp_path / "out" / "iris-classifier") == _tree(reference)
+    assert tree(tmp_path / "out" / "iris-classifier") == tree(reference)

@@ -16,7 +16,7 @@ import yaml
 
 from mlops_template.answers import ANSWERS_FILE
 from mlops_template.catalog import Catalog
-from tests.conftest import CATALOG, PROJECT_TEMPLATE, matrix, stack_id, tool
+from tests.helpers import CATALOG, PROJECT_TEMPLATE, matrix, stack_id, tool
 
 MATRIX = matrix(CATALOG)
 TEMPLATE_MARKER = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#|#\}")

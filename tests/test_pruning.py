@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mlops_template.catalog import Catalog
 from mlops_template.pruning import prune, unselected_files
-from tests.test_validation import defaults
+from tests.helpers import defaults
 
 FILES = [
     "README.md",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import filecmp
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,28 +13,17 @@ from cookiecutter.main import cookiecutter
 
 from mlops_template.answers import ANSWERS_FILE
 from mlops_template.catalog import TEMPLATE_ROOT
-from tests.conftest import tool
+from tests.helpers import git, tool, tree
 
 STACKS = [{}, {"orchestration": "kubeflow", "experiment_tracking": "none", "model_registry": "none"}]
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.parametrize("answers", STACKS, ids=["default", "kubeflow-light"])
-def test_replay_file_regenerates_an_identical_tree(tmp_path: Path, answers: dict[str, str]) -> None:
+def test_replay_file_regenerates_an_identicaltree(tmp_path: Path, answers: dict[str, str]) -> None:
     first = Path(cookiecutter(str(TEMPLATE_ROOT), no_input=True, extra_context=answers, output_dir=str(tmp_path / "a")))
     replay = first / ANSWERS_FILE
     second = Path(cookiecutter(str(TEMPLATE_ROOT), replay=str(replay), output_dir=str(tmp_path / "b")))
-    assert _tree(first) == _tree(second)
-
-
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+    assert tree(first) == tree(second)
 
 
 def _template_repo(root: Path) -> Path:
@@ -72,7 +60,7 @@ def test_cruft_create_matches_cookiecutter(tmp_path: Path, template_repo: Path, 
     (project / ".cruft.json").unlink()
     reference = Path(cookiecutter(str(TEMPLATE_ROOT), no_input=True, output_dir=str(tmp_path / "cc")))
     comparison = filecmp.dircmp(project, reference)
-    assert _tree(project) == _tree(reference), comparison.report()
+    assert tree(project) == tree(reference), comparison.report()
 
 
 def test_cruft_update_applies_a_template_change_and_keeps_edits(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,9 @@ from mlops_template import update
 from mlops_template.answers import ANSWERS_FILE
 from mlops_template.catalog import TEMPLATE_ROOT
 from mlops_template.cli import main
-from tests.test_regeneration import _tree
+from tests.helpers import git, tree
 
 PACKAGE = "src/iris_classifier"
-
-
-def git(project: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
-    result = subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, text=True, env=env)
-    return result.stdout
 
 
 @pytest.fixture
@@ -92,25 +85,25 @@ def test_overlapping_edits_are_left_as_conflicts_and_reported(
 
 def test_dirty_tree_is_refused_and_untouched(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "scratch.txt").write_text("work in progress")
-    before = _tree(project)
+    before = tree(project)
     assert run_update(project, "--set", "orchestration=kubeflow") == 2
     assert "uncommitted changes" in capsys.readouterr().err
-    assert _tree(project) == before
+    assert tree(project) == before
 
 
 def test_dry_run_lists_changes_and_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = _tree(project)
+    before = tree(project)
     assert run_update(project, "--set", "orchestration=none", "--dry-run") == 0
     out = capsys.readouterr().out
     assert "would remove  dags/iris_classifier_training.py" in out
     assert "would update  Makefile" in out
-    assert _tree(project) == before
+    assert tree(project) == before
 
 
 def test_failure_mid_update_leaves_the_project_exactly_as_it_was(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = _tree(project)
+    before = tree(project)
     real_write = Path.write_bytes
     calls = {"n": 0}
 
@@ -125,7 +118,7 @@ def test_failure_mid_update_leaves_the_project_exactly_as_it_was(
         update.run_update(TEMPLATE_ROOT, project, {"orchestration": "kubeflow"}, dry_run=False, interactive=False)
     monkeypatch.undo()
     assert calls["n"] > 4, "the failure must come after some files were already written"
-    assert _tree(project) == before
+    assert tree(project) == before
     assert git(project, "status", "--porcelain") == ""
 
 
@@ -141,10 +134,10 @@ def test_question_gained_since_generation_takes_its_default(project: Path, capsy
 
 
 def test_up_to_date_project_is_left_alone(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = _tree(project)
+    before = tree(project)
     assert run_update(project) == 0
     assert "nothing to change" in capsys.readouterr().out
-    assert _tree(project) == before
+    assert tree(project) == before
 
 
 def test_missing_answers_file_is_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from mlops_template.catalog import Catalog
 from mlops_template.errors import AnswersError
 from mlops_template.naming import package_problem, slug_problem
 from mlops_template.validation import check_answers
-
-
-def defaults(catalog: Catalog, **overrides: str) -> dict[str, Any]:
-    answers: dict[str, Any] = {q.key: q.default for q in catalog.project_questions}
-    answers |= {"project_slug": "iris-classifier", "package_name": "iris_classifier"}
-    answers |= {stage.id: stage.default for stage in catalog.prompted_stages}
-    return answers | overrides
+from tests.helpers import defaults
 
 
 def problems(catalog: Catalog, **overrides: str) -> list[str]:
