@@ -9,6 +9,7 @@ hooks import this module inside whatever Python runs cookiecutter.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -274,8 +275,6 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
 
 
 def _template_version(root: Path) -> str:
-    import tomllib
-
     pyproject = root / "pyproject.toml"
     with pyproject.open("rb") as handle:
         return str(tomllib.load(handle)["project"]["version"])

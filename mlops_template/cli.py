@@ -17,6 +17,7 @@ from mlops_template.catalog import TEMPLATE_ROOT, load_catalog
 from mlops_template.catalog_view import overview, stage_detail
 from mlops_template.errors import AnswersError, TemplateError
 from mlops_template.generate import generate, raw_defaults, resolve
+from mlops_template.update import run_update
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -70,8 +71,6 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    from mlops_template.update import run_update
-
     return run_update(
         template_root=args.template,
         project_dir=Path(args.project_dir),

@@ -22,16 +22,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import questionary
 from cookiecutter.main import cookiecutter
 
 from mlops_template import answers as saved
 from mlops_template.catalog import Catalog, load_catalog
 from mlops_template.errors import TemplateError
 from mlops_template.generate import resolve
+from mlops_template.prompt import stage_choices
 from mlops_template.validation import check_answers
 
 EXIT_CONFLICTS = 1
-EXIT_REFUSED = 2
 
 
 class UpdateError(TemplateError):
@@ -198,10 +199,6 @@ def _new_questions(catalog: Catalog, old: dict[str, Any]) -> list[str]:
 
 
 def _ask_new_questions(catalog: Catalog, keys: list[str], known: dict[str, Any]) -> dict[str, Any]:
-    import questionary
-
-    from mlops_template.prompt import stage_choices
-
     asked: dict[str, Any] = {}
     for key in keys:
         stage = next((s for s in catalog.prompted_stages if s.id == key), None)

