@@ -48,8 +48,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             print(f"mlops-template new: {NEEDS_TERMINAL}", file=sys.stderr)
             return EXIT_USAGE
         raw = raw_defaults(root)
-        project = prompt.ask_project(catalog, raw)
-        chosen = project | prompt.ask_stages(catalog, project)
+        about = prompt.ask_project(catalog, raw)
+        chosen = about | prompt.ask_stages(catalog, about)
         answers = resolve(root, catalog, chosen)
         print(f"\nYour stack:\n{prompt.summary(catalog, answers)}\n")
         if not prompt.confirm("Generate this project?"):
