@@ -27,8 +27,7 @@ def public_answers(catalog: Catalog, context: dict[str, Any]) -> dict[str, Any]:
     Follow-ups of unchosen tools are kept too: on replay cookiecutter would
     otherwise try to render their defaults without the answers they refer to.
     """
-    keys = [q.key for q in catalog.project_questions] + [s.id for s in catalog.prompted_stages]
-    keys += [q.context_key for q in catalog.follow_ups]
+    keys = [*catalog.question_keys, *(q.context_key for q in catalog.follow_ups)]
     return {key: context[key] for key in keys if key in context}
 
 

@@ -136,6 +136,11 @@ class Catalog:
         return tuple(stage for stage in self.stages if stage.prompted)
 
     @property
+    def question_keys(self) -> tuple[str, ...]:
+        """Every answer a person gives, in asking order: project questions, then stages."""
+        return tuple(q.key for q in self.project_questions) + tuple(s.id for s in self.prompted_stages)
+
+    @property
     def follow_ups(self) -> tuple[FollowUp, ...]:
         return tuple(q for stage in self.prompted_stages for offer in stage.selectable for q in offer.questions)
 

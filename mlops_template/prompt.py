@@ -78,6 +78,23 @@ def ask_stages(catalog: Catalog, project: dict[str, Any]) -> dict[str, str]:
     return answers
 
 
+def ask_new_questions(catalog: Catalog, keys: list[str], known: dict[str, Any]) -> dict[str, Any]:
+    """Ask only ``keys``: questions the template gained after a project was generated."""
+    asked: dict[str, Any] = {}
+    for key in keys:
+        if key in {stage.id for stage in catalog.prompted_stages}:
+            stage = catalog.stage(key)
+            choices = stage_choices(catalog, stage, known)
+            asked[key] = questionary.select(f"New question: {stage.question}", choices=choices).unsafe_ask()
+            continue
+        question = next(q for q in catalog.project_questions if q.key == key)
+        if question.choices:
+            asked[key] = questionary.select(f"New question: {question.prompt}", list(question.choices)).unsafe_ask()
+        else:
+            asked[key] = questionary.text(f"New question: {question.prompt}", default=question.default).unsafe_ask()
+    return asked
+
+
 def summary(catalog: Catalog, answers: dict[str, Any]) -> str:
     """The chosen stack as an aligned two-column table."""
     rows = [(q.prompt.split(" (")[0], str(answers[q.key])) for q in catalog.project_questions]

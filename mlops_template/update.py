@@ -22,14 +22,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import questionary
-from cookiecutter.main import cookiecutter
-
 from mlops_template import answers as saved
 from mlops_template.catalog import Catalog, load_catalog
 from mlops_template.errors import TemplateError
-from mlops_template.generate import resolve
-from mlops_template.prompt import stage_choices
+from mlops_template.generate import generate, resolve
+from mlops_template.prompt import ask_new_questions
 from mlops_template.validation import check_answers
 
 EXIT_CONFLICTS = 1
@@ -72,8 +69,7 @@ class Change:
 def render(template_root: Path, catalog: Catalog, answers: dict[str, Any]) -> dict[str, bytes]:
     """The project the template generates for ``answers``, as path -> content."""
     with tempfile.TemporaryDirectory(prefix="mlops-template-render-") as scratch:
-        extra = saved.public_answers(catalog, answers)
-        project = Path(cookiecutter(str(template_root), no_input=True, extra_context=extra, output_dir=scratch))
+        project = generate(template_root, catalog, answers, Path(scratch))
         return {p.relative_to(project).as_posix(): p.read_bytes() for p in project.rglob("*") if p.is_file()}
 
 
@@ -193,28 +189,6 @@ def ensure_clean_git_tree(project_dir: Path) -> None:
         )
 
 
-def _new_questions(catalog: Catalog, old: dict[str, Any]) -> list[str]:
-    keys = [q.key for q in catalog.project_questions] + [s.id for s in catalog.prompted_stages]
-    return [key for key in keys if key not in old]
-
-
-def _ask_new_questions(catalog: Catalog, keys: list[str], known: dict[str, Any]) -> dict[str, Any]:
-    asked: dict[str, Any] = {}
-    for key in keys:
-        stage = next((s for s in catalog.prompted_stages if s.id == key), None)
-        if stage is not None:
-            asked[key] = questionary.select(
-                f"New question: {stage.question}", choices=stage_choices(catalog, stage, known)
-            ).unsafe_ask()
-            continue
-        question = next(q for q in catalog.project_questions if q.key == key)
-        if question.choices:
-            asked[key] = questionary.select(f"New question: {question.prompt}", list(question.choices)).unsafe_ask()
-        else:
-            asked[key] = questionary.text(f"New question: {question.prompt}", default=question.default).unsafe_ask()
-    return asked
-
-
 def report(changes: list[Change], dry_run: bool) -> str:
     verb = "would " if dry_run else ""
     width = max((len(c.action.value) for c in changes), default=0)
@@ -229,8 +203,8 @@ def run_update(
     old = saved.read(project_dir / saved.ANSWERS_FILE)
     if not dry_run:
         ensure_clean_git_tree(project_dir)
-    gained = _new_questions(catalog, old)
-    asked = _ask_new_questions(catalog, gained, old | overrides) if gained and interactive else {}
+    gained = [key for key in catalog.question_keys if key not in old]
+    asked = ask_new_questions(catalog, gained, old | overrides) if gained and interactive else {}
     base_answers = resolve(template_root, catalog, old)
     new_answers = resolve(template_root, catalog, old | asked | overrides)
     check_answers(catalog, new_answers)

@@ -60,17 +60,15 @@ def tool_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
     if problems:
         return problems
     for offer in catalog.chosen_offers(answers):
-        problems += rule_problems(catalog, offer, answers)
+        problems += rule_problems(offer, answers)
     return problems
 
 
-def rule_problems(catalog: Catalog, offer: Offer, answers: dict[str, Any]) -> list[str]:
-    """Why choosing ``offer`` breaks a requires/conflicts rule against ``answers``.
+def rule_problems(offer: Offer, answers: dict[str, Any]) -> list[str]:
+    """Why choosing ``offer`` breaks one of its requires/conflicts rules against ``answers``.
 
-    Rules are read in both directions: the offer's own rules, and the rules of
-    already-answered tools that name the offer's stage. Stages missing from
-    ``answers`` count as undecided, which lets the interactive prompt disable a
-    tool as soon as an earlier answer rules it out.
+    Stages missing from ``answers`` count as undecided. Every chosen offer is
+    checked, so a rule is enforced from whichever side declares it.
     """
     problems = []
     for other, allowed in offer.requires.items():
@@ -91,16 +89,15 @@ def rule_problems(catalog: Catalog, offer: Offer, answers: dict[str, Any]) -> li
 
 def disabled_reason(catalog: Catalog, offer: Offer, earlier: dict[str, Any]) -> str | None:
     """Why ``offer`` cannot be picked after the ``earlier`` answers, or None if it can."""
-    for stage_id, tool_id in earlier.items():
-        stage = next((s for s in catalog.prompted_stages if s.id == stage_id), None)
-        chosen = stage.offer(str(tool_id)) if stage else None
+    for stage in catalog.prompted_stages:
+        chosen = stage.offer(str(earlier[stage.id])) if stage.id in earlier else None
         if chosen is None:
             continue
         needed = chosen.requires.get(offer.stage_id, (offer.tool_id,))
         if offer.tool_id not in needed:
-            return f"{chosen.label} ({stage_id}) needs {offer.stage_id} to be {' or '.join(needed)}"
+            return f"{chosen.label} ({stage.id}) needs {offer.stage_id} to be {' or '.join(needed)}"
         if offer.tool_id in chosen.conflicts.get(offer.stage_id, ()):
-            return f"conflicts with {chosen.label} ({stage_id})"
+            return f"conflicts with {chosen.label} ({stage.id})"
     for other, allowed in offer.requires.items():
         if other in earlier and earlier[other] not in allowed:
             return f"needs {other} to be {' or '.join(allowed)}, not {earlier[other]}"
@@ -123,8 +120,7 @@ def follow_up_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
 
 def unknown_keys(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
     """Answers the template does not know (typos in an answers file or --set)."""
-    known = {q.key for q in catalog.project_questions} | {s.id for s in catalog.prompted_stages}
-    known |= {q.key for q in catalog.follow_ups}
+    known = {*catalog.question_keys, *(q.key for q in catalog.follow_ups)}
     return [
         f"'{key}' is not a question of this template: check the spelling (known: {', '.join(sorted(known))})"
         for key in answers
