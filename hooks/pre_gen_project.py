@@ -1,9 +1,10 @@
 """Pre-generation hook: refuse answers the catalog cannot generate, before any file is written.
 
 The logic lives in ``mlops_template.hooks`` (unit-tested); this script only finds
-the template checkout. cookiecutter passes ``_repo_dir``; cruft does not, but
-gives ``_template`` (a local path) or runs hooks from inside its clone (the
-parent process's working directory).
+the template checkout being rendered. cookiecutter (and so cruft and
+pytest-cookies) runs hooks from inside that checkout, which is the parent
+process's working directory on Linux; elsewhere cookiecutter's ``_repo_dir`` or
+cruft's ``_template`` (a local path) names it.
 """
 
 import json
@@ -12,7 +13,7 @@ import sys
 from pathlib import Path
 
 CONTEXT = json.loads(r"""{{ cookiecutter | tojson }}""")
-CANDIDATES = (CONTEXT.get("_repo_dir", ""), CONTEXT.get("_template", ""), f"/proc/{os.getppid()}/cwd")
+CANDIDATES = (f"/proc/{os.getppid()}/cwd", CONTEXT.get("_repo_dir", ""), CONTEXT.get("_template", ""))
 ROOT = next((Path(c).resolve() for c in CANDIDATES if c and (Path(c) / "catalog").is_dir()), None)
 if ROOT is None:
     sys.exit("mlops-template: cannot find the template checkout; run cookiecutter on a local clone of it")

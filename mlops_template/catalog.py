@@ -50,8 +50,42 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class EnvVar:
+    """A setting the tool reads, written to ``.env.example`` with its default and why it exists."""
+
+    name: str
+    default: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class MakeTarget:
+    """A Makefile target the tool adds; ``exports`` become target-specific variables."""
+
+    target: str
+    help: str
+    run: tuple[str, ...]
+    exports: dict[str, str] = field(default_factory=dict)
+    ci: bool = False
+    """Run by the generated CI after the tests (a build, say), through ``make``."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``requires``/``conflicts`` on another stage, with the sentence that tells the user the fix."""
+
+    stage_id: str
+    tool_ids: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
 class Offer:
-    """What one tool brings to one stage."""
+    """What one tool brings to one stage: its files (``files_dir``) and its contributions to shared files.
+
+    String contributions may use Jinja over the answers (``{{ cookiecutter.package_name }}``);
+    they are rendered when the project is generated.
+    """
 
     tool_id: str
     stage_id: str
@@ -61,13 +95,20 @@ class Offer:
     license: str
     kind: str
     selectable: bool
+    files_dir: Path
     packages: tuple[str, ...] = ()
     extra_packages: tuple[str, ...] = ()
     dev_packages: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
-    files: tuple[str, ...] = ()
-    requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    env: tuple[EnvVar, ...] = ()
+    make: tuple[MakeTarget, ...] = ()
+    scripts: dict[str, str] = field(default_factory=dict)
+    gitignore: tuple[str, ...] = ()
+    readme: str = ""
+    layout: dict[str, str] = field(default_factory=dict)
+    serve: dict[str, Any] = field(default_factory=dict)
+    requires: tuple[Rule, ...] = ()
+    conflicts: tuple[Rule, ...] = ()
     questions: tuple[FollowUp, ...] = ()
 
 
@@ -118,7 +159,12 @@ class Catalog:
     project_questions: tuple[ProjectQuestion, ...]
     base_packages: tuple[str, ...]
     base_dev_packages: tuple[str, ...]
+    base_env: tuple[EnvVar, ...]
+    base_gitignore: tuple[str, ...]
+    pyproject_tools: dict[str, Any]
     version: str
+    root: Path
+    """The template checkout the catalog was read from."""
 
     @cached_property
     def _by_id(self) -> dict[str, Stage]:
@@ -154,9 +200,13 @@ class Catalog:
         return chosen
 
 
+# The C loader, when PyYAML has it, reads the catalog's ~80 files several times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as error:
         raise CatalogError(f"{path}: not valid YAML: {error}") from error
     if not isinstance(data, dict):
@@ -168,66 +218,67 @@ def read_raw(root: Path = TEMPLATE_ROOT) -> dict[str, Any]:
     """The catalog files as parsed YAML, keyed by path relative to ``root``."""
     catalog_dir = root / "catalog"
     paths = [catalog_dir / "project.yaml", catalog_dir / "stages.yaml"]
-    paths += sorted((catalog_dir / "tools").glob("*.yaml"))
-    return {str(path.relative_to(root)): _read_yaml(path) for path in paths}
+    paths += sorted((catalog_dir / "tools").glob("*/tool.yaml"))
+    return {path.relative_to(root).as_posix(): _read_yaml(path) for path in paths}
 
 
-def _none_offer(stage_id: str, spec: dict[str, str]) -> Offer:
+def _rules(specs: list[dict[str, Any]]) -> tuple[Rule, ...]:
+    return tuple(Rule(stage_id=s["stage"], tool_ids=tuple(s["tools"]), message=s["message"]) for s in specs)
+
+
+def _offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir: Path) -> Offer:
     return Offer(
-        tool_id=NONE_ID,
+        tool_id=tool["id"],
         stage_id=stage_id,
-        label=spec["label"],
-        description=spec["description"],
-        link="",
-        license="",
-        kind="none",
-        selectable=True,
+        label=spec.get("label", tool["label"]),
+        description=spec.get("description", tool["description"]),
+        link=tool["link"],
+        license=tool["license"],
+        kind=tool["kind"],
+        selectable=spec["selectable"],
+        files_dir=tools_dir / tool["id"] / stage_id,
+        packages=tuple(spec.get("packages", ())),
+        extra_packages=tuple(spec.get("extra_packages", ())),
+        dev_packages=tuple(spec.get("dev_packages", ())),
+        services=tuple(spec.get("services", ())),
+        env=tuple(EnvVar(**var) for var in spec.get("env", ())),
+        make=tuple(
+            MakeTarget(
+                target=t["target"],
+                help=t["help"],
+                run=tuple(t["run"]),
+                exports=dict(t.get("exports", {})),
+                ci=t.get("ci", False),
+            )
+            for t in spec.get("make", ())
+        ),
+        scripts=dict(spec.get("scripts", {})),
+        gitignore=tuple(spec.get("gitignore", ())),
+        readme=spec.get("readme", ""),
+        layout=dict(spec.get("layout", {})),
+        serve=dict(spec.get("serve", {})),
+        requires=_rules(spec.get("requires", [])),
+        conflicts=_rules(spec.get("conflicts", [])),
+        questions=tuple(FollowUp(**question) for question in spec.get("questions", ())),
     )
 
 
-def _tool_offers(tools: list[dict[str, Any]]) -> dict[str, list[Offer]]:
+def _tool_offers(tools: list[dict[str, Any]], tools_dir: Path) -> dict[str, list[Offer]]:
     offers: dict[str, list[Offer]] = {}
-    seen: set[str] = set()
     for tool in tools:
-        if tool["id"] in seen:
-            raise CatalogError(f"tool '{tool['id']}' is declared twice")
-        seen.add(tool["id"])
         for stage_id, spec in tool["stages"].items():
-            offers.setdefault(stage_id, []).append(
-                Offer(
-                    tool_id=tool["id"],
-                    stage_id=stage_id,
-                    label=spec.get("label", tool["label"]),
-                    description=tool["description"],
-                    link=tool["link"],
-                    license=tool["license"],
-                    kind=tool["kind"],
-                    selectable=spec["selectable"],
-                    packages=tuple(spec.get("packages", ())),
-                    extra_packages=tuple(spec.get("extra_packages", ())),
-                    dev_packages=tuple(spec.get("dev_packages", ())),
-                    services=tuple(spec.get("services", ())),
-                    files=tuple(spec.get("files", ())),
-                    requires={k: tuple(v) for k, v in spec.get("requires", {}).items()},
-                    conflicts={k: tuple(v) for k, v in spec.get("conflicts", {}).items()},
-                    questions=tuple(FollowUp(**question) for question in spec.get("questions", ())),
-                )
-            )
+            offers.setdefault(stage_id, []).append(_offer(tool, stage_id, spec, tools_dir))
     return offers
 
 
 def _build_stage(spec: dict[str, Any], offers: list[Offer]) -> Stage:
     stage_id = spec["id"]
-    if "none" in spec:
-        offers = [*offers, _none_offer(stage_id, spec["none"])]
     selectable = [offer.tool_id for offer in offers if offer.selectable]
-    default = spec.get("default")
+    default = spec.get("default", NONE_ID if NONE_ID in selectable else None)
     if selectable and default not in selectable:
         raise CatalogError(f"stage '{stage_id}': default '{default}' must be one of its selectable tools {selectable}")
-    if not selectable and default is not None:
-        raise CatalogError(f"stage '{stage_id}' has a default but no selectable tool")
-    # Default first: cookiecutter treats the first choice as the default.
-    offers.sort(key=lambda offer: offer.tool_id != default)
+    # Default first: cookiecutter treats the first choice as the default; "none" last.
+    offers = sorted(offers, key=lambda offer: (offer.tool_id != default, offer.tool_id == NONE_ID))
     return Stage(
         id=stage_id,
         label=spec["label"],
@@ -241,14 +292,13 @@ def _check_rules(stages: tuple[Stage, ...]) -> None:
     choices = {stage.id: set(stage.choices) for stage in stages}
     for stage in stages:
         for offer in stage.offers:
-            for rule in ("requires", "conflicts"):
-                for other_stage, tool_ids in getattr(offer, rule).items():
-                    unknown = set(tool_ids) - choices.get(other_stage, set())
-                    if other_stage not in choices or unknown:
-                        raise CatalogError(
-                            f"{offer.tool_id} in {stage.id}: '{rule}' names {other_stage}={sorted(unknown)}"
-                            " which is not a selectable choice"
-                        )
+            for rule in (*offer.requires, *offer.conflicts):
+                unknown = set(rule.tool_ids) - choices.get(rule.stage_id, set())
+                if rule.stage_id not in choices or unknown:
+                    raise CatalogError(
+                        f"{offer.tool_id} in {stage.id}: a rule names {rule.stage_id}={sorted(unknown)}"
+                        " which is not a selectable choice"
+                    )
 
 
 def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
@@ -256,7 +306,10 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
     raw = read_raw(root)
     project = raw.pop("catalog/project.yaml")
     stage_specs = raw.pop("catalog/stages.yaml")["stages"]
-    offers = _tool_offers([tool for data in raw.values() for tool in data["tools"]])
+    for path, tool in raw.items():
+        if tool.get("id") != Path(path).parent.name:
+            raise CatalogError(f"{path}: id '{tool.get('id')}' must equal its folder name")
+    offers = _tool_offers(list(raw.values()), root / "catalog" / "tools")
     unknown = set(offers) - {spec["id"] for spec in stage_specs}
     if unknown:
         raise CatalogError(f"tools name unknown stages: {sorted(unknown)}")
@@ -275,7 +328,11 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
         ),
         base_packages=tuple(project["packages"]),
         base_dev_packages=tuple(project["dev_packages"]),
+        base_env=tuple(EnvVar(**var) for var in project["env"]),
+        base_gitignore=tuple(project["gitignore"]),
+        pyproject_tools=project["pyproject_tools"],
         version=_template_version(root),
+        root=root,
     )
 
 

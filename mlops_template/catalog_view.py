@@ -38,10 +38,10 @@ def stage_detail(stage: Stage) -> str:
         packages = offer.packages + offer.extra_packages
         if packages:
             lines.append(f"    adds: {', '.join(packages)}")
-        for other, allowed in offer.requires.items():
-            lines.append(f"    requires {other} = {' or '.join(allowed)}")
-        for other, refused in offer.conflicts.items():
-            lines.append(f"    conflicts with {other} = {' or '.join(refused)}")
+        for rule in offer.requires:
+            lines.append(f"    requires {rule.stage_id} = {' or '.join(rule.tool_ids)}: {rule.message}")
+        for rule in offer.conflicts:
+            lines.append(f"    conflicts with {rule.stage_id} = {' or '.join(rule.tool_ids)}: {rule.message}")
     lines.append("")
     lines.append("* selectable now, - catalogued for reference")
     return "\n".join(lines)

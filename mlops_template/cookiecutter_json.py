@@ -12,22 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mlops_template.catalog import TEMPLATE_ROOT, Catalog, Offer, load_catalog
+from mlops_template.catalog import TEMPLATE_ROOT, Catalog, load_catalog
 
 
 def _with_default_first(choices: tuple[str, ...], default: str) -> list[str]:
     return [default, *(choice for choice in choices if choice != default)]
-
-
-def _tool_context(offer: Offer) -> dict[str, Any]:
-    """What the project templates need to know about a chosen tool."""
-    return {
-        "label": offer.label,
-        "link": offer.link,
-        "packages": list(offer.packages),
-        "extra_packages": list(offer.extra_packages),
-        "dev_packages": list(offer.dev_packages),
-    }
 
 
 def build(catalog: Catalog) -> dict[str, Any]:
@@ -44,15 +33,6 @@ def build(catalog: Catalog) -> dict[str, Any]:
     for follow_up in catalog.follow_ups:
         context[follow_up.context_key] = follow_up.default
     context["__prompts__"] = prompts
-    context["_stack"] = {
-        stage.id: {
-            "label": stage.label,
-            "tools": {offer.tool_id: _tool_context(offer) for offer in stage.selectable},
-        }
-        for stage in catalog.prompted_stages
-    }
-    context["_base_packages"] = list(catalog.base_packages)
-    context["_base_dev_packages"] = list(catalog.base_dev_packages)
     context["_template_version"] = catalog.version
     return context
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from mlops_template import answers
+from mlops_template.assemble import assemble
 from mlops_template.catalog import load_catalog
 from mlops_template.errors import TemplateError
-from mlops_template.pruning import prune
 from mlops_template.validation import check_answers
 
 
@@ -20,9 +20,9 @@ def pre_generate(context: dict[str, Any], template_root: Path, project_dir: Path
 
 
 def post_generate(context: dict[str, Any], template_root: Path, project_dir: Path) -> None:
-    """Drop files of unchosen tools and save the answers for replay and updates."""
+    """Add the chosen tools' files and the shared files, then save the answers for replay and updates."""
     catalog = load_catalog(template_root)
-    prune(catalog, context, project_dir)
+    assemble(catalog, context, project_dir)
     answers.write(catalog, context, project_dir)
 
 

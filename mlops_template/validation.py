@@ -9,7 +9,8 @@ from mlops_template.catalog import Catalog, Offer
 from mlops_template.errors import AnswersError
 from mlops_template.naming import email_problem, package_problem, slug_problem
 
-# Free text lands inside Python strings, TOML strings and Markdown.
+# Free text lands in Python, TOML, YAML, Dockerfiles and Markdown, escaped for
+# each; only line breaks cannot fit the one-line places (titles, labels).
 FREE_TEXT_KEYS = ("project_name", "description", "author_name")
 
 
@@ -24,8 +25,8 @@ def field_problem(catalog: Catalog, key: str, value: str) -> str | None:
     """Why ``value`` cannot answer the project question ``key``, or None (also used at the prompt)."""
     if key == "project_name" and not value.strip():
         return "project_name is empty: give the project a name, for example 'Iris Classifier'"
-    if key in FREE_TEXT_KEYS and any(char in value for char in '"\\\n'):
-        return f"{key} must not contain double quotes, backslashes or line breaks: remove them"
+    if key in FREE_TEXT_KEYS and any(char in value for char in "\r\n"):
+        return f"{key} must fit on one line: remove the line breaks"
     if key in FIELD_CHECKS:
         return FIELD_CHECKS[key](value)
     question = next((q for q in catalog.project_questions if q.key == key), None)
@@ -71,40 +72,36 @@ def rule_problems(offer: Offer, answers: dict[str, Any]) -> list[str]:
     checked, so a rule is enforced from whichever side declares it.
     """
     problems = []
-    for other, allowed in offer.requires.items():
-        value = answers.get(other)
-        if value is not None and value not in allowed:
-            problems.append(
-                f"{offer.stage_id}={offer.tool_id} requires {other} to be {' or '.join(allowed)}"
-                f" (got '{value}'): set {other}={allowed[0]} or choose another {offer.stage_id}"
-            )
-    for other, refused in offer.conflicts.items():
-        value = answers.get(other)
-        if value in refused:
-            problems.append(
-                f"{offer.stage_id}={offer.tool_id} cannot be combined with {other}={value}: change one of the two"
-            )
+    for rule in offer.requires:
+        value = answers.get(rule.stage_id)
+        if value is not None and value not in rule.tool_ids:
+            problems.append(f"{offer.stage_id}={offer.tool_id} with {rule.stage_id}={value}: {rule.message}")
+    for rule in offer.conflicts:
+        value = answers.get(rule.stage_id)
+        if value in rule.tool_ids:
+            problems.append(f"{offer.stage_id}={offer.tool_id} with {rule.stage_id}={value}: {rule.message}")
     return problems
+
+
+def _breaks(chosen: Offer, offer: Offer) -> str | None:
+    """The message of a rule of ``chosen`` that picking ``offer`` would break, or None."""
+    for rule in chosen.requires:
+        if rule.stage_id == offer.stage_id and offer.tool_id not in rule.tool_ids:
+            return rule.message
+    for rule in chosen.conflicts:
+        if rule.stage_id == offer.stage_id and offer.tool_id in rule.tool_ids:
+            return rule.message
+    return None
 
 
 def disabled_reason(catalog: Catalog, offer: Offer, earlier: dict[str, Any]) -> str | None:
     """Why ``offer`` cannot be picked after the ``earlier`` answers, or None if it can."""
     for stage in catalog.prompted_stages:
         chosen = stage.offer(str(earlier[stage.id])) if stage.id in earlier else None
-        if chosen is None:
-            continue
-        needed = chosen.requires.get(offer.stage_id, (offer.tool_id,))
-        if offer.tool_id not in needed:
-            return f"{chosen.label} ({stage.id}) needs {offer.stage_id} to be {' or '.join(needed)}"
-        if offer.tool_id in chosen.conflicts.get(offer.stage_id, ()):
-            return f"conflicts with {chosen.label} ({stage.id})"
-    for other, allowed in offer.requires.items():
-        if other in earlier and earlier[other] not in allowed:
-            return f"needs {other} to be {' or '.join(allowed)}, not {earlier[other]}"
-    for other, refused in offer.conflicts.items():
-        if earlier.get(other) in refused:
-            return f"conflicts with {other}={earlier[other]}"
-    return None
+        if chosen is not None and (message := _breaks(chosen, offer)):
+            return message
+    problems = rule_problems(offer, earlier)
+    return problems[0].split(": ", 1)[1] if problems else None
 
 
 def follow_up_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:

@@ -28,21 +28,71 @@ def tool(name: str) -> str:
     return found
 
 
-def valid_stacks(catalog: Catalog) -> list[dict[str, str]]:
-    """Every combination of selectable tools that the catalog's rules allow."""
+def _pairs(catalog: Catalog, stack: dict[str, str]) -> set[tuple[str, str, str, str]]:
+    ids = [stage.id for stage in catalog.prompted_stages]
+    return {(a, stack[a], b, stack[b]) for i, a in enumerate(ids) for b in ids[i + 1 :]}
+
+
+def _compatible(catalog: Catalog, stack: dict[str, str]) -> bool:
+    return not tool_problems(catalog, stack)
+
+
+def covering_stacks(catalog: Catalog) -> list[dict[str, str]]:
+    """Valid stacks that together contain every allowed pair of choices across two stages.
+
+    Greedy all-pairs: start from the defaults, then repeatedly add the valid
+    stack (built stage by stage) that covers the most pairs not yet covered.
+    Every selectable tool appears at least once, and every pair the rules allow
+    is baked, with a few dozen stacks instead of the full product.
+    """
     stages = catalog.prompted_stages
-    combos = itertools.product(*(stage.choices for stage in stages))
-    stacks = [dict(zip((s.id for s in stages), combo, strict=True)) for combo in combos]
-    return [stack for stack in stacks if not tool_problems(catalog, stack)]
+    default = {stage.id: stage.default for stage in stages}
+    wanted = set()
+    for i, first in enumerate(stages):
+        for second in stages[i + 1 :]:
+            for a in first.choices:
+                for b in second.choices:
+                    stack = default | {first.id: a, second.id: b}
+                    if _compatible(catalog, stack) or _repairable(catalog, stack, first.id, second.id):
+                        wanted.add((first.id, a, second.id, b))
+    stacks = [default]
+    uncovered = wanted - _pairs(catalog, default)
+    while uncovered:
+        target = min(uncovered)
+        stack = default | {target[0]: target[1], target[2]: target[3]}
+        for stage in stages:
+            if stage.id in (target[0], target[2]):
+                continue
+            options = [stack | {stage.id: choice} for choice in stage.choices]
+            stack = max(options, key=lambda s: (_compatible(catalog, s), len(_pairs(catalog, s) & uncovered)))
+        if not _compatible(catalog, stack):
+            stack = _repaired(catalog, stack, target[0], target[2])
+        stacks.append(stack)
+        uncovered -= _pairs(catalog, stack)
+    return stacks
+
+
+def _repaired(catalog: Catalog, stack: dict[str, str], *fixed: str) -> dict[str, str]:
+    """The first valid stack that keeps the ``fixed`` stages of ``stack``, or ``{}``."""
+    free = [stage for stage in catalog.prompted_stages if stage.id not in fixed]
+    for combo in itertools.product(*(stage.choices for stage in free)):
+        candidate = stack | dict(zip((s.id for s in free), combo, strict=True))
+        if _compatible(catalog, candidate):
+            return candidate
+    return {}
+
+
+def _repairable(catalog: Catalog, stack: dict[str, str], *fixed: str) -> bool:
+    return bool(_repaired(catalog, stack, *fixed))
 
 
 def matrix(catalog: Catalog) -> list[dict[str, str]]:
-    """Every valid stack, with the project-level choices cycled over them (as ccds does)."""
+    """The covering stacks, with the project-level choices cycled over them (as ccds does)."""
     choice_questions = [q for q in catalog.project_questions if q.choices]
     cycles = [itertools.cycle(q.choices) for q in choice_questions]
     return [
         stack | {q.key: next(cycle) for q, cycle in zip(choice_questions, cycles, strict=True)}
-        for stack in valid_stacks(catalog)
+        for stack in covering_stacks(catalog)
     ]
 
 

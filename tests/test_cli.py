@@ -59,14 +59,14 @@ def test_enter_only_gives_the_same_tree_as_cookiecutter_no_input(tmp_path: Path,
 def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, catalog: Catalog) -> None:
     child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
-    answer(child, "Which tool records parameters, metrics and models of each run?", DOWN + ENTER)  # none
-    answer(child, "Which orchestrator runs the training pipeline?")
-    child.expect_exact("Where are trained models registered?")
-    # The pointer starts on the first enabled choice: none.
-    answer(child, "- MLflow Model Registry (needs experiment_tracking to be mlflow, not none)")
-    answer_stages_with_enter(child, catalog.prompted_stages[3:])
-    child.expect_exact("Model registry")
-    child.expect_exact("None (model saved as a local file)")
+    answer(child, "Which tool records parameters, metrics and models of each run?")
+    answer(child, "Which orchestrator runs the training pipeline?", DOWN + ENTER)  # Kubeflow Pipelines
+    answer(child, "Container image the pipeline components run in")
+    stages = [stage.id for stage in catalog.prompted_stages]
+    answer_stages_with_enter(child, catalog.prompted_stages[2 : stages.index("packaging")])
+    child.expect_exact("How is the project packaged for deployment?")
+    child.expect_exact("- None (no container image) (Kubeflow Pipelines runs every step in the project's container")
+    child.send(ENTER)
     child.expect_exact("Generate this project?")
     child.send("n" + ENTER)
     child.expect_exact("Nothing generated.")
@@ -147,7 +147,7 @@ def test_set_and_answers_files(tmp_path: Path) -> None:
     [
         (["--set", "orchestration=dagster"], "dagster"),
         (["--set", "orkestration=airflow"], "'orkestration' is not a question of this template"),
-        (["--set", "experiment_tracking=none"], "requires experiment_tracking to be mlflow"),
+        (["--set", "orchestration=kubeflow", "--set", "packaging=none"], "set packaging=docker"),
         (["--set", "orchestration"], "is not KEY=VALUE"),
         (["--answers", "missing.yaml"], "cannot read answers file"),
         (["--set", "orchestration=kubeflow", "--set", "pipeline_image=Bad Image"], "pipeline_image 'Bad Image'"),

@@ -1,63 +1,84 @@
-"""Slow tier: generate a project as a user would, install it into a fresh virtual
-environment, and run its own lint, tests and main job."""
+"""Slow tier: generate projects as a user would, install each into its own virtual
+environment with uv (one shared download cache), and run the project's own lint,
+full tests (real servers and orchestrator runs included) and main job."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import venv
+import tomllib
 from pathlib import Path
 
 import pytest
-import yaml
 
 from mlops_template.catalog import TEMPLATE_ROOT
+from tests.helpers import CATALOG, covering_stacks, stack_id, tool
 
 pytestmark = pytest.mark.slow
 
-STACKS = {
-    "airflow-mlflow": {"orchestration": "airflow"},
-    "kubeflow-mlflow": {"orchestration": "kubeflow"},
-    "local-only": {"orchestration": "none", "experiment_tracking": "none", "model_registry": "none"},
-}
+# One cache for every stack: a package downloaded for one stack is reused by all.
+UV_CACHE = Path(os.environ.get("UV_CACHE_DIR", Path.home() / ".cache" / "uv"))
 
 
-def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: int = 1200) -> str:
+def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: int = 1500) -> str:
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{' '.join(command)}\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     return result.stdout
 
 
-@pytest.mark.parametrize("stack", STACKS.values(), ids=STACKS.keys())
-def test_generated_project_installs_and_passes_its_own_checks(tmp_path: Path, stack: dict[str, str]) -> None:
-    settings = [f"{key}={value}" for key, value in stack.items()]
+def _generate(tmp_path: Path, answers: dict[str, str]) -> Path:
+    settings = [f"{key}={value}" for key, value in answers.items()]
     cookiecutter = [sys.executable, "-m", "cookiecutter", "--no-input", str(TEMPLATE_ROOT), "-o", str(tmp_path)]
     _run([*cookiecutter, *settings], cwd=tmp_path, env=dict(os.environ))
-    project = tmp_path / "iris-classifier"
+    return tmp_path / "iris-classifier"
 
-    environment = tmp_path / "venv"
-    venv.create(environment, with_pip=True)
-    bin_dir = environment / "bin"
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": str(environment)}
+
+def _environment(tmp_path: Path, project: Path, installer: str) -> dict[str, str]:
+    """A fresh venv with the project and every extra installed by ``installer`` (uv or pip)."""
+    venv = tmp_path / "venv"
+    env = {**os.environ, "VIRTUAL_ENV": str(venv), "UV_CACHE_DIR": str(UV_CACHE)}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"
     env.pop("PYTHONPATH", None)
-    extras = ",".join(["dev"] + ([stack["orchestration"]] if stack["orchestration"] != "none" else []))
-    _run([str(bin_dir / "python"), "-m", "pip", "install", "-q", "-e", f".[{extras}]"], cwd=project, env=env)
+    extras = ",".join(["dev", *sorted(_extras(project))])
+    if installer == "uv":
+        _run([tool("uv"), "venv", "-q", "--python", sys.executable, str(venv)], cwd=project, env=env)
+        _run([tool("uv"), "pip", "install", "-q", "-e", f".[{extras}]"], cwd=project, env=env)
+    else:
+        _run([sys.executable, "-m", "venv", str(venv)], cwd=project, env=env)
+        _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-e", f".[{extras}]"], cwd=project, env=env)
+    return env
 
+
+def _extras(project: Path) -> set[str]:
+    extras = tomllib.loads((project / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    return set(extras) - {"dev"}
+
+
+def _passes_its_own_checks(project: Path, env: dict[str, str]) -> None:
+    _run(["git", "init", "-q"], cwd=project, env=env)
     _run(["make", "lint"], cwd=project, env=env)
-    output = _run(["make", "test"], cwd=project, env=env)
+    output = _run(["make", "test-all"], cwd=project, env=env)
     assert " passed" in output and " failed" not in output and " skipped" not in output
+    assert "accuracy=" in _run(["make", "train"], cwd=project, env=env)
+    for target in ("help", "pipeline"):
+        if f"\n{target}:" in (project / "Makefile").read_text():
+            _run(["make", target], cwd=project, env=env)
 
-    trained = _run(["make", "train"], cwd=project, env=env)
-    assert "accuracy=" in trained
-    if stack["orchestration"] == "kubeflow":
-        _run(["make", "pipeline"], cwd=project, env=env)
-        spec = yaml.safe_load((project / "pipeline.yaml").read_text())
-        assert set(spec["root"]["dag"]["tasks"]) == {"ingest", "split", "train", "evaluate", "register"}
+
+@pytest.mark.parametrize("answers", covering_stacks(CATALOG), ids=stack_id)
+def test_generated_project_installs_with_uv_and_passes_its_own_checks(tmp_path: Path, answers: dict[str, str]) -> None:
+    project = _generate(tmp_path, answers)
+    _passes_its_own_checks(project, _environment(tmp_path, project, "uv"))
+
+
+def test_default_project_installs_with_pip_too(tmp_path: Path) -> None:
+    project = _generate(tmp_path, {})
+    _passes_its_own_checks(project, _environment(tmp_path, project, "pip"))
 
 
 def test_switching_orchestrator_by_update_keeps_edits_and_the_project_still_passes(tmp_path: Path) -> None:
-    """Issue #3's acceptance: an Airflow project with three edits and one deleted file moves to Kubeflow."""
+    """An Airflow project with three edits and one deleted file moves to Kubeflow, then passes its checks."""
     cli = [sys.executable, "-m", "mlops_template"]
     _run([*cli, "new", "--no-input", "-o", str(tmp_path)], cwd=tmp_path, env=dict(os.environ))
     project = tmp_path / "iris-classifier"
@@ -68,7 +89,7 @@ def test_switching_orchestrator_by_update_keeps_edits_and_the_project_still_pass
     _run(["git", "commit", "-qm", "generated"], cwd=project, env=git_env)
 
     makefile, readme, model = project / "Makefile", project / "README.md", project / "src/iris_classifier/model.py"
-    makefile.write_text(makefile.read_text().replace("## Run the test suite", "## Run the test suite (team rule)"))
+    makefile.write_text(makefile.read_text().replace("## Fast tests", "## Fast tests (team rule)"))
     readme.write_text(readme.read_text() + "\n## Team notes\n\nOn-call rota: see the wiki.\n")
     model.write_text(model.read_text().replace("max_iter: int = 500", "max_iter: int = 700"))
     (project / ".env.example").unlink()
@@ -79,13 +100,12 @@ def test_switching_orchestrator_by_update_keeps_edits_and_the_project_still_pass
     assert "## Team notes" in readme.read_text()
     assert "max_iter: int = 700" in model.read_text()
     assert not (project / ".env.example").exists()
-    assert not (project / "dags").exists() and not (project / "tests/test_airflow_dag.py").exists()
+    assert not (project / "dags").exists()
+    assert not (project / "tests/orchestration/test_airflow_dag.py").exists()
     assert (project / "src/iris_classifier/kubeflow_pipeline.py").is_file()
 
-    environment = tmp_path / "venv"
-    venv.create(environment, with_pip=True)
-    env = {**os.environ, "PATH": f"{environment / 'bin'}{os.pathsep}{os.environ['PATH']}"}
-    _run([str(environment / "bin/python"), "-m", "pip", "install", "-q", "-e", ".[dev,kubeflow]"], cwd=project, env=env)
+    env = _environment(tmp_path, project, "uv")
     _run(["make", "lint"], cwd=project, env=env)
-    output = _run(["make", "test"], cwd=project, env=env)
-    assert "tests/test_kubeflow_pipeline.py .." in output and " failed" not in output
+    output = _run(["make", "test-all"], cwd=project, env={**env, "PYTEST_ADDOPTS": "-v"})
+    assert "test_kubeflow_pipeline.py::test_pipeline_runs_locally_and_publishes_the_model PASSED" in output
+    assert " failed" not in output

@@ -26,9 +26,9 @@ def _run_cookiecutter(output: Path, *args: str) -> subprocess.CompletedProcess[s
         (["project_slug=My Project"], "project_slug 'My Project' is invalid"),
         (["package_name=class"], "would shadow the Python keyword"),
         (
-            ["experiment_tracking=none", "model_registry=mlflow"],
-            "model_registry=mlflow requires experiment_tracking to be mlflow (got 'none'):"
-            " set experiment_tracking=mlflow",
+            ["orchestration=kubeflow", "packaging=none"],
+            "orchestration=kubeflow with packaging=none: Kubeflow Pipelines runs every step in the project's"
+            " container image: set packaging=docker",
         ),
         (["author_email=nobody"], "author_email 'nobody' is not an email address"),
     ],
@@ -71,7 +71,7 @@ def _replay_file(tmp_path: Path, **answers: Any) -> Path:
             {"orchestration": "prefect"},
             "Prefect ('prefect') is catalogued for orchestration but cannot be generated yet",
         ),
-        ({"serving": "bentoml"}, "cannot be generated yet: choose one of fastapi"),
+        ({"serving": "kserve"}, "('kserve') is catalogued for serving but cannot be generated yet"),
     ],
 )
 def test_answers_that_bypass_cookiecutter_choices_are_refused_by_the_hook(

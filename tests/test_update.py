@@ -45,11 +45,11 @@ def run_update(project: Path, *args: str) -> int:
 def test_switching_orchestrator_keeps_edits_and_skips_deleted_files(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit(project / "Makefile", "test:  ## Run the test suite", "test:  ## Run the test suite, stopping early")
+    edit(project / "Makefile", "test:  ## Fast tests", "test:  ## Fast tests, stopping early")
     (project / "README.md").write_text((project / "README.md").read_text() + "\n## Team notes\n\nOn-call: wiki.\n")
     edit(project / PACKAGE / "model.py", "max_iter: int = 500", "max_iter: int = 800")
     (project / ".env.example").unlink()
-    edit(project / "tests" / "test_airflow_dag.py", '"""The DAG', '"""Team-owned: the DAG')
+    edit(project / "tests" / "orchestration" / "test_airflow_dag.py", '"""The DAG', '"""Team-owned: the DAG')
     commit(project)
 
     assert run_update(project, "--set", "orchestration=kubeflow") == 0
@@ -63,10 +63,12 @@ def test_switching_orchestrator_keeps_edits_and_skips_deleted_files(
     assert not (project / ".env.example").exists()
     assert "skip" in out and ".env.example" in out
     assert not (project / "dags").exists()
-    assert (project / "tests" / "test_airflow_dag.py").exists(), "a modified file of a dropped tool is kept"
+    assert (project / "tests" / "orchestration" / "test_airflow_dag.py").exists(), (
+        "a modified file of a dropped tool is kept"
+    )
     assert "keep" in out and "test_airflow_dag.py" in out
     assert (project / PACKAGE / "kubeflow_pipeline.py").is_file()
-    assert (project / "tests" / "test_kubeflow_pipeline.py").is_file()
+    assert (project / "tests" / "orchestration" / "test_kubeflow_pipeline.py").is_file()
     saved = json.loads((project / ANSWERS_FILE).read_text())["cookiecutter"]
     assert saved["orchestration"] == "kubeflow"
 
@@ -74,12 +76,12 @@ def test_switching_orchestrator_keeps_edits_and_skips_deleted_files(
 def test_overlapping_edits_are_left_as_conflicts_and_reported(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit(project / "Makefile", '-e ".[dev,airflow]"', '-e ".[dev,airflow,docs]"')
+    edit(project / "Makefile", "EXTRAS := dev,airflow", "EXTRAS := dev,airflow,docs")
     commit(project)
     assert run_update(project, "--set", "orchestration=kubeflow") == update.EXIT_CONFLICTS
     makefile = (project / "Makefile").read_text()
     assert "<<<<<<< your version" in makefile and ">>>>>>> updated template" in makefile
-    assert '".[dev,airflow,docs]"' in makefile and '".[dev,kubeflow]"' in makefile
+    assert "EXTRAS := dev,airflow,docs" in makefile and "EXTRAS := dev,kubeflow" in makefile
     assert "1 conflict(s) to resolve by hand: Makefile" in capsys.readouterr().err
 
 

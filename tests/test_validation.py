@@ -52,10 +52,14 @@ def test_catalogued_but_unselectable_tool_is_refused_as_such(catalog: Catalog) -
 
 
 def test_incompatible_pair_names_both_answers_and_a_fix(catalog: Catalog) -> None:
-    assert problems(catalog, experiment_tracking="none", model_registry="mlflow") == [
-        "model_registry=mlflow requires experiment_tracking to be mlflow (got 'none'):"
-        " set experiment_tracking=mlflow or choose another model_registry"
+    assert problems(catalog, orchestration="kubeflow", packaging="none", __pipeline_image="ghcr.io/t/i:1") == [
+        "orchestration=kubeflow with packaging=none: Kubeflow Pipelines runs every step in the project's"
+        " container image: set packaging=docker, or choose another orchestrator"
     ]
+
+
+def test_a_tracker_and_a_registry_of_different_tools_combine(catalog: Catalog) -> None:
+    assert problems(catalog, experiment_tracking="none", model_registry="mlflow") == []
 
 
 def test_every_problem_is_reported_at_once(catalog: Catalog) -> None:
@@ -64,9 +68,13 @@ def test_every_problem_is_reported_at_once(catalog: Catalog) -> None:
     assert any("'extra_key' is not a question" in p for p in found)
 
 
-def test_free_text_that_would_break_generated_files_is_refused(catalog: Catalog) -> None:
-    [problem] = problems(catalog, description='say "hi"')
-    assert problem.startswith("description must not contain double quotes")
+def test_free_text_on_several_lines_is_refused(catalog: Catalog) -> None:
+    [problem] = problems(catalog, description="two\nlines")
+    assert problem == "description must fit on one line: remove the line breaks"
+
+
+def test_quotes_and_backslashes_in_free_text_are_legal(catalog: Catalog) -> None:
+    assert problems(catalog, description='say "hi" \\ bye', author_name="Ada O'Brien") == []
 
 
 def test_private_context_keys_are_ignored(catalog: Catalog) -> None:

@@ -1,4 +1,10 @@
-"""Fixtures that keep every test's data, models{% if cookiecutter.experiment_tracking == 'mlflow' %} and MLflow store{% endif %} in a temporary folder."""
+"""Every test starts from the documented defaults, in its own empty folder.
+
+The settings named in ``.env.example`` are cleared, so nothing from the shell
+(an exported ``MIN_ACCURACY`` or tracking URI) leaks into a test, and the
+working directory is a fresh temporary folder, so every relative default
+(local stores, model files) lands there.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +15,27 @@ import pytest
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.pipeline import PipelineResult, run_pipeline
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _setting_names() -> list[str]:
+    env_example = PROJECT_ROOT / ".env.example"
+    if not env_example.is_file():
+        return []
+    lines = env_example.read_text(encoding="utf-8").splitlines()
+    return [line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")]
+
+
+@pytest.fixture(autouse=True)
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in _setting_names():
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
 
 @pytest.fixture
-def settings_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Environment variables that point every setting into ``tmp_path``."""
-    env = {
-        "WORK_DIR": str(tmp_path / "artifacts"),
-{%- if cookiecutter.experiment_tracking == 'mlflow' %}
-        "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'mlflow.db'}",
-        "MLFLOW_ARTIFACT_ROOT": str(tmp_path / "mlartifacts"),
-{%- endif %}
-{%- if cookiecutter.model_registry != 'mlflow' %}
-        "MODEL_PATH": str(tmp_path / "models" / "model.joblib"),
-{%- endif %}
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return env
-
-
-@pytest.fixture
-def settings(settings_env: dict[str, str]) -> Settings:
+def settings(workdir: Path) -> Settings:
     return Settings.from_env()
 
 

@@ -1,7 +1,8 @@
-"""Runtime settings, read from environment variables (documented in ``.env.example``).
+"""Settings every stage shares, read from environment variables (documented in ``.env.example``).
 
-Every default works on a laptop with no server: local folders
-{%- if cookiecutter.experiment_tracking == 'mlflow' %} and a SQLite-backed MLflow{% endif %}.
+Each stage module (``tracking``, ``registry``, ``service``) reads its own tool's
+settings; only what the pipeline itself needs lives here. Every default works
+on a laptop with no server.
 """
 
 from __future__ import annotations
@@ -16,23 +17,11 @@ class Settings:
     work_dir: Path
     """Where pipeline runs write their intermediate data and model files."""
     model_name: str
+    """The name models are published under."""
     min_accuracy: float
-    """Quality gate: a model below this test accuracy is not registered."""
+    """Quality gate: a model below this test accuracy is not published."""
     test_size: float
     random_seed: int
-{%- if cookiecutter.experiment_tracking == 'mlflow' %}
-    tracking_uri: str
-    experiment_name: str
-    artifact_root: Path
-    """Where MLflow stores run artifacts when it creates the experiment."""
-{%- endif %}
-{%- if cookiecutter.model_registry == 'mlflow' %}
-    model_alias: str
-    """The registry alias that serving loads, e.g. ``models:/<name>@champion``."""
-{%- else %}
-    model_path: Path
-    """The published model file that serving loads."""
-{%- endif %}
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -43,14 +32,4 @@ class Settings:
             min_accuracy=float(env("MIN_ACCURACY", "0.8")),
             test_size=float(env("TEST_SIZE", "0.2")),
             random_seed=int(env("RANDOM_SEED", "42")),
-{%- if cookiecutter.experiment_tracking == 'mlflow' %}
-            tracking_uri=env("MLFLOW_TRACKING_URI", "sqlite:///mlflow.db"),
-            experiment_name=env("MLFLOW_EXPERIMENT_NAME", "{{ cookiecutter.project_slug }}"),
-            artifact_root=Path(env("MLFLOW_ARTIFACT_ROOT", "mlartifacts")),
-{%- endif %}
-{%- if cookiecutter.model_registry == 'mlflow' %}
-            model_alias=env("MODEL_ALIAS", "champion"),
-{%- else %}
-            model_path=Path(env("MODEL_PATH", "models/model.joblib")),
-{%- endif %}
         )

@@ -32,8 +32,8 @@ def run_pipeline(settings: Settings, params: TrainingParams | None = None) -> Pi
     steps.ingest(dataset)
     steps.split(dataset, train, test, test_size=settings.test_size, seed=settings.random_seed)
     steps.train(train, model, params)
-    metrics = steps.evaluate(model, test, min_accuracy=settings.min_accuracy)
-    uri = steps.register(model, test, metrics, params, settings)
+    metrics = steps.evaluate(model, train, test, params, settings)
+    uri = steps.register(model, test, settings)
     return PipelineResult(run_dir=run_dir, metrics=metrics, model_uri=uri)
 
 

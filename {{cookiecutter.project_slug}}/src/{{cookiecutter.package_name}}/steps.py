@@ -1,11 +1,9 @@
 """The pipeline steps, as functions that exchange files.
 
-Every orchestrator calls these same functions: the local runner
-(``pipeline.py``)
-{%- if cookiecutter.orchestration == 'airflow' %}, the Airflow DAG (``dags/``){% endif %}
-{%- if cookiecutter.orchestration == 'kubeflow' %}, the Kubeflow pipeline (``kubeflow_pipeline.py``){% endif %}.
-Passing paths instead of objects is what lets each step run in its own
-process, worker or container.
+The local runner (``pipeline.py``) and every orchestrator call these same
+functions. Passing paths instead of objects is what lets each step run in its
+own process, worker or container. The steps reach tools only through the stage
+interfaces: ``tracking`` records runs, ``registry`` publishes models.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import registry{% if cookiecutter.experiment_tracking == 'mlflow' %}, tracking{% endif %}
+from {{ cookiecutter.package_name }} import registry, tracking
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.data import FEATURES, load_dataset, split_dataset, validate_dataset
 from {{ cookiecutter.package_name }}.model import TrainingParams, check_quality, evaluate_model, train_model
@@ -52,27 +50,29 @@ def train(train_path: Path, model_path: Path, params: TrainingParams) -> None:
     joblib.dump(model, model_path)
 
 
-def evaluate(model_path: Path, test_path: Path, min_accuracy: float) -> dict[str, float]:
-    """Score the model on the test set; raise ``ModelQualityError`` below the gate."""
+def evaluate(
+    model_path: Path, train_path: Path, test_path: Path, params: TrainingParams, settings: Settings
+) -> dict[str, float]:
+    """Score the model and record the run, rejected or not; raise ``ModelQualityError`` below the gate."""
     metrics = evaluate_model(joblib.load(model_path), pd.read_csv(test_path))
     logger.info("metrics: %s", metrics)
-    check_quality(metrics, min_accuracy)
+    passed = metrics["accuracy"] >= settings.min_accuracy
+    with tracking.start_run(run_name="training"):
+        tracking.log_params({**params.as_dict(), "test_size": settings.test_size, "seed": settings.random_seed})
+        tracking.log_dataset(train_path, context="train")
+        tracking.log_dataset(test_path, context="test")
+        tracking.log_metrics(metrics)
+        tracking.log_model(model_path)
+        tracking.log_gate(passed=passed, threshold=settings.min_accuracy)
+    check_quality(metrics, settings.min_accuracy)
     return metrics
 
 
-def register(
-    model_path: Path, test_path: Path, metrics: dict[str, float], params: TrainingParams, settings: Settings
-) -> str:
-    """Publish the evaluated model{% if cookiecutter.experiment_tracking == 'mlflow' %} inside a tracked run{% endif %}; return the URI serving loads."""
-    model = joblib.load(model_path)
+def register(model_path: Path, test_path: Path, settings: Settings) -> str:
+    """Publish the evaluated model and make it the one serving loads; return its URI."""
     example = pd.read_csv(test_path)[list(FEATURES)].head(5)
-{%- if cookiecutter.experiment_tracking == 'mlflow' %}
-    with tracking.training_run(settings, params.as_dict(), metrics) as run_id:
-        uri = registry.publish_model(model, example, settings)
-        logger.info("run %s published %s", run_id, uri)
-{%- else %}
-    logger.info("params: %s", params.as_dict())
-    uri = registry.publish_model(model, example, settings)
-    logger.info("published %s", uri)
-{%- endif %}
+    version = registry.publish(joblib.load(model_path), example, settings)
+    registry.promote(version, settings)
+    uri = registry.model_uri(settings)
+    logger.info("published version %s: serving loads %s", version, uri)
     return uri

@@ -1,0 +1,87 @@
+"""BentoML service that serves the published model: ``POST /predict`` and ``GET /health``.
+
+Run it with ``make serve`` (``bentoml serve {{ cookiecutter.package_name }}.service:Classifier``) or
+``{{ cookiecutter.project_slug }}-serve --host H --port P``; each worker loads the model once at
+start-up through the ``registry`` interface.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+import bentoml
+import pandas as pd
+from bentoml.exceptions import ServiceUnavailable
+from fastapi import FastAPI, HTTPException
+from sklearn.pipeline import Pipeline
+
+from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.model import predict as predict_classes
+from {{ cookiecutter.package_name }}.schemas import Health, IrisFeatures, Prediction, PredictRequest, PredictResponse
+
+logger = logging.getLogger(__name__)
+
+SERVICE = "{{ cookiecutter.package_name }}.service:Classifier"
+"""What ``bentoml serve``, ``bentofile.yaml`` and the container image serve."""
+
+# BentoML's own routes are POST inference APIs (plus /livez and /readyz, which
+# cannot name the model), so the GET route lives in a mounted FastAPI app whose
+# handlers are methods of the service. BentoML's Swagger UI on / documents the
+# service, so FastAPI's own docs are off.
+probes = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+
+@bentoml.service(name="{{ cookiecutter.project_slug }}")
+@bentoml.asgi_app(probes)
+class Classifier:
+    """Classifies iris flowers with the model the registry serves."""
+
+    def __init__(self) -> None:
+        settings = Settings.from_env()
+        self.model_uri = registry.model_uri(settings)
+        self.model: Pipeline | None
+        # Start even without a model, so /health can say what is missing
+        # instead of the container crash-looping before anyone can look.
+        try:
+            self.model = registry.load_model(settings)
+        except registry.ModelNotFoundError:
+            logger.exception("no model to serve: run the training pipeline first")
+            self.model = None
+
+    @probes.get("/health")
+    def health(self) -> Health:
+        if self.model is None:
+            raise HTTPException(status_code=503, detail=f"model not loaded from {self.model_uri}")
+        return Health(status="ok", model_uri=self.model_uri)
+
+    @bentoml.api(route="/predict", input_spec=PredictRequest)
+    def predict(self, instances: list[IrisFeatures]) -> PredictResponse:
+        """Class index and name of each flower."""
+        if self.model is None:
+            raise ServiceUnavailable(f"model not loaded from {self.model_uri}")
+        rows = pd.DataFrame([instance.model_dump() for instance in instances])
+        return PredictResponse(
+            model_uri=self.model_uri,
+            predictions=[
+                Prediction(label=label, class_name=name) for label, name in predict_classes(self.model, rows)
+            ],
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the published model with BentoML.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=3000)
+    args = parser.parse_args(argv)
+    # BentoML sends usage statistics unless this is "true", and reads it once per
+    # process: opt out before serving, unless the environment already chose.
+    os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
+    # The same server as `bentoml serve SERVICE`, in the foreground until stopped.
+    bentoml.serve(SERVICE, host=args.host, port=args.port, blocking=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""BentoML's own ASGI app of the service, in-process, behind the service contract's ``get``/``post`` interface.
+
+``Classifier.to_asgi()`` is the app every ``bentoml serve`` worker runs; entering
+the test client runs its lifespan, which creates the service instance (and so
+loads the model) exactly as a worker does at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from {{ cookiecutter.package_name }}.pipeline import PipelineResult
+from {{ cookiecutter.package_name }}.service import Classifier
+
+
+class ContractClient:
+    def __init__(self, client: TestClient) -> None:
+        self._client = client
+
+    def get(self, path: str) -> tuple[int, Any]:
+        response = self._client.get(path)
+        return response.status_code, response.json()
+
+    def post(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        response = self._client.post(path, json=body)
+        return response.status_code, response.json()
+
+
+@pytest.fixture
+def client(trained: PipelineResult) -> Iterator[ContractClient]:
+    with TestClient(Classifier.to_asgi()) as test_client:
+        yield ContractClient(test_client)
+
+
+@pytest.fixture
+def client_without_model() -> Iterator[ContractClient]:
+    with TestClient(Classifier.to_asgi()) as test_client:
+        yield ContractClient(test_client)

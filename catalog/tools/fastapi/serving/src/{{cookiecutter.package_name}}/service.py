@@ -1,0 +1,75 @@
+"""HTTP API that serves the published model: ``GET /health`` and ``POST /predict``.
+
+Run it with ``{{ cookiecutter.project_slug }}-serve`` (or ``make serve``); the model is
+loaded once at start-up through the ``registry`` interface.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pandas as pd
+import uvicorn
+from fastapi import FastAPI, HTTPException, Request
+from sklearn.pipeline import Pipeline
+
+from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.model import predict
+from {{ cookiecutter.package_name }}.schemas import Health, Prediction, PredictRequest, PredictResponse
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Start even without a model, so /health can say what is missing
+        # instead of the container crash-looping before anyone can look.
+        try:
+            app.state.model = registry.load_model(settings)
+        except registry.ModelNotFoundError:
+            logger.exception("no model to serve: run the training pipeline first")
+            app.state.model = None
+        yield
+
+    app = FastAPI(title={{ cookiecutter.project_name | quoted }}, version="0.1.0", lifespan=lifespan)
+
+    def loaded_model(request: Request) -> Pipeline:
+        model: Pipeline | None = request.app.state.model
+        if model is None:
+            raise HTTPException(status_code=503, detail=f"model not loaded from {registry.model_uri(settings)}")
+        return model
+
+    @app.get("/health")
+    def health(request: Request) -> Health:
+        loaded_model(request)
+        return Health(status="ok", model_uri=registry.model_uri(settings))
+
+    @app.post("/predict")
+    def predict_species(body: PredictRequest, request: Request) -> PredictResponse:
+        rows = pd.DataFrame([instance.model_dump() for instance in body.instances])
+        predictions = predict(loaded_model(request), rows)
+        return PredictResponse(
+            model_uri=registry.model_uri(settings),
+            predictions=[Prediction(label=label, class_name=name) for label, name in predictions],
+        )
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the published model over HTTP.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    uvicorn.run(create_app(), host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""HTTP API that serves the published model: ``GET /health`` and ``POST /predict``.
+
+Run it with ``{{ cookiecutter.project_slug }}-serve`` (or ``make serve``): the Flask app
+runs in the Waitress WSGI server, and the model is loaded once at start-up through the
+``registry`` interface.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+import pandas as pd
+import waitress
+from flask import Flask, Response, abort, jsonify, request
+from pydantic import ValidationError
+from sklearn.pipeline import Pipeline
+from werkzeug.exceptions import HTTPException
+
+from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.model import predict
+from {{ cookiecutter.package_name }}.schemas import Health, Prediction, PredictRequest, PredictResponse
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    model_uri = registry.model_uri(settings)
+    # Start even without a model, so /health can say what is missing
+    # instead of the container crash-looping before anyone can look.
+    model: Pipeline | None
+    try:
+        model = registry.load_model(settings)
+    except registry.ModelNotFoundError:
+        logger.exception("no model to serve: run the training pipeline first")
+        model = None
+
+    app = Flask(__name__)
+
+    def loaded_model() -> Pipeline:
+        if model is None:
+            abort(503, description=f"model not loaded from {model_uri}")
+        return model
+
+    @app.errorhandler(HTTPException)
+    def json_error(error: HTTPException) -> tuple[Response, int]:
+        # API clients expect JSON, not Werkzeug's HTML error pages.
+        return jsonify(detail=error.description), error.code or 500
+
+    @app.get("/health")
+    def health() -> dict[str, object]:
+        loaded_model()
+        return Health(status="ok", model_uri=model_uri).model_dump()
+
+    @app.post("/predict")
+    def predict_species() -> dict[str, object] | tuple[Response, int]:
+        payload = request.get_json(silent=True)
+        if payload is None:
+            abort(400, description="the request body must be JSON (Content-Type: application/json)")
+        try:
+            body = PredictRequest.model_validate(payload)
+        except ValidationError as error:
+            # No context: it may hold exception objects, which are not JSON.
+            return jsonify(detail=error.errors(include_url=False, include_context=False)), 422
+        rows = pd.DataFrame([instance.model_dump() for instance in body.instances])
+        predictions = predict(loaded_model(), rows)
+        return PredictResponse(
+            model_uri=model_uri,
+            predictions=[Prediction(label=label, class_name=name) for label, name in predictions],
+        ).model_dump()
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the published model over HTTP.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    waitress.serve(create_app(), host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()

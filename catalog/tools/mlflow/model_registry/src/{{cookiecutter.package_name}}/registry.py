@@ -1,0 +1,83 @@
+"""Publish models to the MLflow Model Registry and load the one serving should use.
+
+Serving never names a version: it loads ``models:/<MODEL_NAME>@<MODEL_ALIAS>``,
+and promoting a version moves the alias to it. The registry works whichever
+tracker records the training runs: publishing opens its own MLflow run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import joblib
+import mlflow
+import pandas as pd
+import sklearn
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+from sklearn.pipeline import Pipeline
+
+from {{ cookiecutter.package_name }}.config import Settings
+
+
+def tracking_uri() -> str:
+    """``MLFLOW_TRACKING_URI``, with a relative SQLite path made absolute.
+
+    MLflow caches one store per URI string, so a relative path would keep
+    pointing at the folder it was first resolved in.
+    """
+    uri = os.environ.get("MLFLOW_TRACKING_URI", "sqlite:///mlflow.db")
+    prefix = "sqlite:///"
+    if uri.startswith(prefix) and not uri.startswith(prefix + "/"):
+        return prefix + str(Path(uri.removeprefix(prefix)).resolve())
+    return uri
+
+
+class ModelNotFoundError(LookupError):
+    """No version holds the serving alias yet: run the training pipeline first."""
+
+
+def _alias() -> str:
+    return os.environ.get("MODEL_ALIAS", "champion")
+
+
+def _configure() -> None:
+    mlflow.set_tracking_uri(tracking_uri())
+
+
+def model_uri(settings: Settings) -> str:
+    return f"models:/{settings.model_name}@{_alias()}"
+
+
+def publish(model: Pipeline, example: pd.DataFrame, settings: Settings) -> str:
+    """Register ``model`` as a new version of ``MODEL_NAME``; return the version number."""
+    _configure()
+    mlflow.set_experiment(settings.model_name)
+    # Explicit requirements: inferring them re-imports the model for seconds and
+    # picks up whatever test tools happen to be installed.
+    requirements = [f"scikit-learn=={sklearn.__version__}", f"joblib=={joblib.__version__}"]
+    with mlflow.start_run(run_name="publish"):
+        info = mlflow.sklearn.log_model(
+            model,
+            name="model",
+            registered_model_name=settings.model_name,
+            input_example=example,
+            pip_requirements=requirements,
+        )
+    return str(info.registered_model_version)
+
+
+def promote(version: str, settings: Settings) -> None:
+    """Move the serving alias to ``version``."""
+    _configure()
+    MlflowClient().set_registered_model_alias(settings.model_name, _alias(), version)
+
+
+def load_model(settings: Settings) -> Pipeline:
+    _configure()
+    try:
+        model: Pipeline = mlflow.sklearn.load_model(model_uri(settings))
+    except MlflowException as error:
+        raise ModelNotFoundError(f"cannot load {model_uri(settings)}: {error.message}") from error
+    return model

@@ -1,0 +1,168 @@
+"""Assemble a generated project from the chosen tools.
+
+Each chosen offer's folder (``catalog/tools/<tool>/<stage>/``) is rendered into
+the project, then the shared files (``pyproject.toml``, ``Makefile``,
+``README.md``, ``.env.example``, ``.gitignore``) are built from the base in
+``catalog/project.yaml`` plus every chosen offer's contributions. Nothing here
+names a tool: the catalog says everything.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlops_template.catalog import Catalog, EnvVar, MakeTarget, Offer
+from mlops_template.errors import CatalogError
+from mlops_template.render import environment, render_text, render_tree, render_value
+from mlops_template.serialize import toml_document
+
+TEMPLATES = "templates"
+
+
+@dataclass(frozen=True)
+class Stack:
+    """The chosen offers and their merged contributions, rendered with the answers."""
+
+    offers: tuple[Offer, ...]
+    serve: dict[str, Any]
+    env: tuple[EnvVar, ...]
+    make: tuple[MakeTarget, ...]
+    scripts: dict[str, str]
+    extras: dict[str, list[str]]
+
+    @property
+    def ci_targets(self) -> list[MakeTarget]:
+        return [target for target in self.make if target.ci]
+
+
+def _merged_env(base: tuple[EnvVar, ...], offers: tuple[Offer, ...]) -> tuple[EnvVar, ...]:
+    merged: dict[str, EnvVar] = {var.name: var for var in base}
+    for offer in offers:
+        for var in offer.env:
+            known = merged.setdefault(var.name, var)
+            if known.default != var.default:
+                raise CatalogError(f"{var.name} has two defaults: '{known.default}' and '{var.default}'")
+    return tuple(merged.values())
+
+
+def _merged_targets(offers: tuple[Offer, ...]) -> tuple[MakeTarget, ...]:
+    targets: dict[str, MakeTarget] = {}
+    for offer in offers:
+        for target in offer.make:
+            if target.target in targets:
+                raise CatalogError(f"make target '{target.target}' is declared by two chosen tools")
+            targets[target.target] = target
+    return tuple(targets.values())
+
+
+def build_stack(catalog: Catalog, context: dict[str, Any]) -> Stack:
+    env = environment(context)
+    offers = tuple(catalog.chosen_offers(context))
+
+    def rendered(value: Any) -> Any:
+        return render_value(env, value, {})
+
+    serve = next((offer.serve for offer in offers if offer.serve), {})
+    return Stack(
+        offers=offers,
+        serve=rendered(serve),
+        env=tuple(
+            EnvVar(var.name, rendered(var.default), var.comment) for var in _merged_env(catalog.base_env, offers)
+        ),
+        make=tuple(
+            MakeTarget(t.target, t.help, tuple(rendered(list(t.run))), rendered(t.exports), t.ci)
+            for t in _merged_targets(offers)
+        ),
+        scripts={
+            rendered("{{ cookiecutter.project_slug }}-train"): rendered("{{ cookiecutter.package_name }}.pipeline:main")
+        }
+        | {k: v for offer in offers for k, v in rendered(offer.scripts).items()},
+        extras={offer.tool_id: list(offer.extra_packages) for offer in offers if offer.extra_packages},
+    )
+
+
+def _unique_sorted(items: list[str]) -> list[str]:
+    return sorted(set(items), key=str.lower)
+
+
+def pyproject(catalog: Catalog, context: dict[str, Any], stack: Stack) -> dict[str, Any]:
+    env = environment(context)
+    licence = context["license"]
+    project: dict[str, Any] = {
+        "name": context["project_slug"],
+        "version": "0.1.0",
+        "description": context["description"],
+        "readme": "README.md",
+        "requires-python": f">={context['python_version']}",
+        "license": "LicenseRef-Proprietary" if licence == "Proprietary" else licence,
+        "authors": [{"name": context["author_name"], "email": context["author_email"]}],
+        "dependencies": _unique_sorted([*catalog.base_packages, *(p for o in stack.offers for p in o.packages)]),
+        "optional-dependencies": {
+            "dev": _unique_sorted([*catalog.base_dev_packages, *(p for o in stack.offers for p in o.dev_packages)]),
+            **stack.extras,
+        },
+        "scripts": stack.scripts,
+    }
+    return {
+        "build-system": {"requires": ["setuptools>=77"], "build-backend": "setuptools.build_meta"},
+        "project": project,
+        "tool": render_value(env, catalog.pyproject_tools, {}),
+    }
+
+
+def env_example(stack: Stack) -> str:
+    lines = [
+        "# Copy to .env (never commit .env) and export before running, e.g. `set -a; . ./.env; set +a`.",
+        "# Every value below is the default used when the variable is unset.",
+    ]
+    for var in stack.env:
+        lines += ["", f"# {var.comment}", f"{var.name}={var.default}"]
+    return "\n".join(lines) + "\n"
+
+
+def gitignore(catalog: Catalog, stack: Stack) -> str:
+    lines = list(catalog.base_gitignore)
+    tool_lines = [line for offer in stack.offers for line in offer.gitignore]
+    if tool_lines:
+        lines.append("# Local stores of the chosen tools")
+        lines += list(dict.fromkeys(tool_lines))
+    return "\n".join(lines) + "\n"
+
+
+def write_shared_files(catalog: Catalog, context: dict[str, Any], stack: Stack, project_dir: Path) -> None:
+    env = environment(context, catalog.root / TEMPLATES)
+    variables = {"stack": stack}
+    readme_sections = [render_text(env, offer.readme, variables).strip() for offer in stack.offers if offer.readme]
+    layout = {render_text(env, path, variables): text for offer in stack.offers for path, text in offer.layout.items()}
+    files = {
+        "pyproject.toml": toml_document(pyproject(catalog, context, stack)),
+        ".env.example": env_example(stack),
+        ".gitignore": gitignore(catalog, stack),
+        "Makefile": env.get_template("Makefile.jinja").render(stack=stack),
+        "README.md": env.get_template("README.md.jinja").render(
+            stack=stack, sections=readme_sections, layout=layout, stages=catalog.prompted_stages
+        ),
+    }
+    for name, text in files.items():
+        (project_dir / name).write_text(text, encoding="utf-8")
+
+
+def assemble(catalog: Catalog, context: dict[str, Any], project_dir: Path) -> Stack:
+    """Write the chosen tools' files and the shared files into ``project_dir``."""
+    stack = build_stack(catalog, context)
+    env = environment(context)
+    for offer in stack.offers:
+        if offer.files_dir.is_dir():
+            render_tree(env, offer.files_dir, project_dir, {"stack": stack}, f"{offer.tool_id} ({offer.stage_id})")
+    write_shared_files(catalog, context, stack, project_dir)
+    remove_bytecode(project_dir)
+    return stack
+
+
+def remove_bytecode(project_dir: Path) -> None:
+    """Drop ``__pycache__`` folders: pip compiles the template copy inside an installed wheel."""
+    for cache in sorted(project_dir.rglob("__pycache__"), reverse=True):
+        shutil.rmtree(cache)

@@ -1,0 +1,60 @@
+"""Write TOML from plain data (the standard library reads TOML but cannot write it).
+
+Strings are emitted as JSON strings, which are valid TOML basic strings, so
+any answer (quotes, backslashes, non-ASCII) lands escaped correctly.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+# Longer arrays of strings get one item per line, which keeps diffs readable.
+INLINE_WIDTH = 60
+_BARE_KEY = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _key(key: str) -> str:
+    return key if key and set(key) <= _BARE_KEY else json.dumps(key, ensure_ascii=False)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inline = "[" + ", ".join(_value(item) for item in value) + "]"
+        if all(isinstance(item, str) for item in value) and len(value) > 1 and len(inline) > INLINE_WIDTH:
+            return "[\n" + "".join(f"  {_value(item)},\n" for item in value) + "]"
+        return inline
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def _is_table(value: Any) -> bool:
+    return isinstance(value, dict) and not value.get("__inline__", False)
+
+
+def _table(path: list[str], table: dict[str, Any], out: list[str]) -> None:
+    scalars = {k: v for k, v in table.items() if not _is_table(v)}
+    tables = {k: v for k, v in table.items() if _is_table(v)}
+    if path and (scalars or not tables):
+        out.append(f"[{'.'.join(_key(part) for part in path)}]")
+    out.extend(f"{_key(key)} = {_value(value)}" for key, value in scalars.items())
+    if scalars:
+        out.append("")
+    for key, value in tables.items():
+        _table([*path, key], value, out)
+
+
+def toml_document(data: dict[str, Any]) -> str:
+    """``data`` as a TOML document: nested dicts become tables, in insertion order."""
+    out: list[str] = []
+    _table([], data, out)
+    return "\n".join(out).rstrip("\n") + "\n"
