@@ -121,6 +121,8 @@ class Stage:
     question: str
     description: str
     offers: tuple[Offer, ...]
+    interface: str = ""
+    """The module (path in the project) each selectable tool implements; empty when the stage has none."""
 
     @property
     def selectable(self) -> tuple[Offer, ...]:
@@ -285,6 +287,7 @@ def _build_stage(spec: dict[str, Any], offers: list[Offer]) -> Stage:
         question=spec["question"],
         description=spec["description"],
         offers=tuple(offers),
+        interface=spec.get("interface", ""),
     )
 
 
