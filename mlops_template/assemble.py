@@ -136,7 +136,11 @@ def write_shared_files(catalog: Catalog, context: dict[str, Any], stack: Stack, 
     env = environment(context, catalog.root / TEMPLATES)
     variables = {"stack": stack}
     readme_sections = [render_text(env, offer.readme, variables).strip() for offer in stack.offers if offer.readme]
-    layout = {render_text(env, path, variables): text for offer in stack.offers for path, text in offer.layout.items()}
+    layout = {
+        render_text(env, path, variables): render_text(env, text, variables)
+        for offer in stack.offers
+        for path, text in offer.layout.items()
+    }
     files = {
         "pyproject.toml": toml_document(pyproject(catalog, context, stack)),
         ".env.example": env_example(stack),

@@ -19,7 +19,8 @@ from mlops_template.errors import CatalogError
 
 
 def quoted(value: object) -> str:
-    return json.dumps(str(value), ensure_ascii=False)
+    """``value`` as a JSON literal: a string (or a list of strings, for exec-form commands)."""
+    return json.dumps(value if isinstance(value, list) else str(value), ensure_ascii=False)
 
 
 def environment(context: dict[str, Any], templates: Path | None = None) -> StrictEnvironment:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+from typing import Any
 
 import bentoml
 import pandas as pd
 from bentoml.exceptions import ServiceUnavailable
 from fastapi import FastAPI, HTTPException
+from pydantic import ConfigDict
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }} import registry
@@ -32,6 +34,22 @@ SERVICE = "{{ cookiecutter.package_name }}.service:Classifier"
 # handlers are methods of the service. BentoML's Swagger UI on / documents the
 # service, so FastAPI's own docs are off.
 probes = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+
+def _single_example(schema: dict[str, Any]) -> None:
+    examples = PredictRequest.model_json_schema().get("examples")
+    if examples:
+        schema["example"] = examples[0]
+
+
+class PredictInput(PredictRequest):
+    """``PredictRequest`` with its example as the single ``example`` OpenAPI 3.0 has.
+
+    BentoML's OpenAPI generator rejects JSON Schema's ``examples`` list, which
+    would leave its Swagger UI on / without a spec.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_single_example)
 
 
 @bentoml.service(name="{{ cookiecutter.project_slug }}")
@@ -57,17 +75,16 @@ class Classifier:
             raise HTTPException(status_code=503, detail=f"model not loaded from {self.model_uri}")
         return Health(status="ok", model_uri=self.model_uri)
 
-    @bentoml.api(route="/predict", input_spec=PredictRequest)
+    @bentoml.api(route="/predict", input_spec=PredictInput)
     def predict(self, instances: list[IrisFeatures]) -> PredictResponse:
         """Class index and name of each flower."""
         if self.model is None:
             raise ServiceUnavailable(f"model not loaded from {self.model_uri}")
         rows = pd.DataFrame([instance.model_dump() for instance in instances])
+        predictions = predict_classes(self.model, rows)
         return PredictResponse(
             model_uri=self.model_uri,
-            predictions=[
-                Prediction(label=label, class_name=name) for label, name in predict_classes(self.model, rows)
-            ],
+            predictions=[Prediction(label=label, class_name=name) for label, name in predictions],
         )
 
 

@@ -17,8 +17,13 @@ import wandb
 
 
 def wandb_dir() -> Path:
-    """The folder holding W&B's ``wandb/`` folder of runs (``WANDB_DIR``)."""
-    return Path(os.environ.get("WANDB_DIR", "."))
+    """The folder holding W&B's ``wandb/`` folder of runs (``WANDB_DIR``), made absolute.
+
+    W&B writes the run files from a background service that lives as long as the
+    process and resolves relative paths against its own start folder, so a run
+    started after a change of working directory would go missing.
+    """
+    return Path(os.environ.get("WANDB_DIR", ".")).resolve()
 
 
 def _active_run() -> wandb.Run:

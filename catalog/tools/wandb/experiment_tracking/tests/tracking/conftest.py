@@ -21,7 +21,10 @@ from {{ cookiecutter.package_name }} import tracking
 
 def _inspect(run_dir: Path, *options: str) -> str:
     command = [sys.executable, "-m", "wandb", "leet", "inspect", "--json", *options, str(run_dir)]
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {result.stderr}")
+    return result.stdout
 
 
 def _offline_run_dirs() -> list[Path]:
