@@ -150,6 +150,9 @@ def write_shared_files(catalog: Catalog, context: dict[str, Any], stack: Stack, 
             stack=stack, sections=readme_sections, layout=layout, stages=catalog.prompted_stages
         ),
     }
+    licence = context["license"]
+    if (catalog.root / TEMPLATES / "licenses" / f"{licence}.jinja").is_file():
+        files["LICENSE"] = env.get_template(f"licenses/{licence}.jinja").render()
     for name, text in files.items():
         (project_dir / name).write_text(text, encoding="utf-8")
 

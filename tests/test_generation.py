@@ -42,7 +42,8 @@ def expected_files(catalog: Catalog, answers: dict[str, str]) -> set[str]:
     for offer in catalog.chosen_offers(answers):
         if offer.files_dir.is_dir():
             rendered |= {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in _files(offer.files_dir)}
-    return rendered | SHARED_FILES
+    licence = {"LICENSE"} if answers["license"] != "Proprietary" else set()
+    return rendered | SHARED_FILES | licence
 
 
 def test_exact_file_set(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:
@@ -84,6 +85,10 @@ def test_workflow_passes_actionlint(baked: tuple[dict[str, str], Path]) -> None:
     result = subprocess.run([tool("actionlint"), *workflows], cwd=project, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert yaml.safe_load((project / workflows[0]).read_text())["permissions"] == {"contents": "read"}
+    audit = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-progress", str(project / ".github")], capture_output=True, text=True
+    )
+    assert audit.returncode == 0, audit.stdout + audit.stderr
 
 
 def test_gitlab_pipeline_matches_gitlabs_schema(baked: tuple[dict[str, str], Path]) -> None:
@@ -201,3 +206,16 @@ def test_saved_answers_are_the_bake_answers(baked: tuple[dict[str, str], Path]) 
     saved = json.loads((project / ANSWERS_FILE).read_text())["cookiecutter"]
     assert {key: saved[key] for key in answers} == answers
     assert {key for key in saved if key.startswith("_")} == {q.context_key for q in CATALOG.follow_ups}
+
+
+def test_licence_file_matches_the_answer(baked: tuple[dict[str, str], Path]) -> None:
+    answers, project = baked
+    readme = (project / "README.md").read_text()
+    if answers["license"] == "Proprietary":
+        assert not (project / "LICENSE").exists()
+        assert "there is no LICENSE file" in readme
+        return
+    text = (project / "LICENSE").read_text()
+    titles = {"MIT": "MIT License", "BSD-3-Clause": "BSD 3-Clause License", "Apache-2.0": "Apache License"}
+    assert text.lstrip().startswith(titles[answers["license"]])
+    assert answers["license"] == "Apache-2.0" or "Your Name" in text
