@@ -36,7 +36,8 @@ def test_shared_template_files_name_no_tool(path: Path) -> None:
 
 
 def test_no_template_file_compares_an_answer_with_a_tool() -> None:
-    comparison = re.compile(r"cookiecutter\.\w+\s*[!=]=\s*['\"](?!none['\"])")
+    ids = "|".join(sorted({o.tool_id for s in CATALOG.prompted_stages for o in s.selectable} - {NONE_ID}))
+    comparison = re.compile(rf"cookiecutter\.\w+\s*[!=]=\s*['\"]({ids})['\"]")
     files = [p for p in TEMPLATE_ROOT.rglob("*") if p.is_file() and p.suffix in {".py", ".jinja", ".yml", ".yaml", ""}]
     offenders = [
         p.relative_to(TEMPLATE_ROOT).as_posix()

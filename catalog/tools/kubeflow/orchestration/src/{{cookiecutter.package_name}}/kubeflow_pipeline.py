@@ -1,9 +1,12 @@
 """Kubeflow Pipelines (v2) definition of the training pipeline, and its compiler.
 
-Each component runs in the project's container image and calls the same
+Each component runs in the project's container image, which already holds this
+package and kfp (nothing is installed when a pod starts), and calls the same
 ``{{ cookiecutter.package_name }}.steps`` functions as the local runner; Kubeflow moves
-the files between them as artifacts. Compile with
-``{{ cookiecutter.project_slug }}-compile-pipeline`` and upload the YAML to Kubeflow.
+the files between them as artifacts. Every setting in ``.env.example`` reaches
+every task as an environment variable, with the value it has where the pipeline
+is compiled. Compile with ``{{ cookiecutter.project_slug }}-compile-pipeline`` and
+upload the YAML to Kubeflow.
 """
 
 # No `from __future__ import annotations`: kfp reads the component signatures' real types.
@@ -16,11 +19,32 @@ from kfp.dsl import Dataset, Input, Metrics, Model, Output
 
 # The image built from this repository's Dockerfile; override at compile time.
 IMAGE = os.environ.get("PIPELINE_IMAGE", "{{ cookiecutter.__pipeline_image }}")
+ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
+RETRIES = 2
+
+
+def settings() -> dict[str, str]:
+    """The project's settings: ``.env.example``'s defaults, overridden by the compiling shell."""
+    lines = ENV_EXAMPLE.read_text(encoding="utf-8").splitlines() if ENV_EXAMPLE.is_file() else []
+    defaults = dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+    return {name: os.environ.get(name, default) for name, default in defaults.items()}
+
+
+def _configure(task: dsl.PipelineTask, *, cache: bool, retries: int = RETRIES) -> dsl.PipelineTask:
+    """Settings, retries and resources every step needs; ``cache`` only for steps without side effects."""
+    for name, value in settings().items():
+        task.set_env_variable(name, value)
+    task.set_caching_options(cache)
+    if retries:
+        task.set_retry(num_retries=retries)
+    task.set_cpu_request("500m").set_cpu_limit("1")
+    task.set_memory_request("512M").set_memory_limit("2G")
+    return task
 
 
 # Component bodies run on their own inside the container, so they import
 # what they use themselves.
-@dsl.component(base_image=IMAGE)
+@dsl.component(base_image=IMAGE, install_kfp_package=False)
 def ingest(dataset: Output[Dataset]) -> int:
     from pathlib import Path
 
@@ -29,7 +53,7 @@ def ingest(dataset: Output[Dataset]) -> int:
     return steps.ingest(Path(dataset.path))
 
 
-@dsl.component(base_image=IMAGE)
+@dsl.component(base_image=IMAGE, install_kfp_package=False)
 def split(dataset: Input[Dataset], train: Output[Dataset], test: Output[Dataset], test_size: float, seed: int) -> None:
     from pathlib import Path
 
@@ -38,7 +62,7 @@ def split(dataset: Input[Dataset], train: Output[Dataset], test: Output[Dataset]
     steps.split(Path(dataset.path), Path(train.path), Path(test.path), test_size=test_size, seed=seed)
 
 
-@dsl.component(base_image=IMAGE)
+@dsl.component(base_image=IMAGE, install_kfp_package=False)
 def train(train: Input[Dataset], model: Output[Model], regularization: float, max_iter: int) -> None:
     from pathlib import Path
 
@@ -48,7 +72,7 @@ def train(train: Input[Dataset], model: Output[Model], regularization: float, ma
     steps.train(Path(train.path), Path(model.path), TrainingParams(regularization=regularization, max_iter=max_iter))
 
 
-@dsl.component(base_image=IMAGE)
+@dsl.component(base_image=IMAGE, install_kfp_package=False)
 def evaluate(
     model: Input[Model],
     train: Input[Dataset],
@@ -69,7 +93,7 @@ def evaluate(
         scores.log_metric(name, value)
 
 
-@dsl.component(base_image=IMAGE)
+@dsl.component(base_image=IMAGE, install_kfp_package=False)
 def register(model: Input[Model], test: Input[Dataset]) -> str:
     from pathlib import Path
 
@@ -89,17 +113,24 @@ def training_pipeline(
     regularization: float = 1.0,
     max_iter: int = 500,
 ) -> None:
-    ingested = ingest()
-    parts = split(dataset=ingested.outputs["dataset"], test_size=test_size, seed=seed)
-    trained = train(train=parts.outputs["train"], regularization=regularization, max_iter=max_iter)
-    scored = evaluate(
-        model=trained.outputs["model"],
-        train=parts.outputs["train"],
-        test=parts.outputs["test"],
-        regularization=regularization,
-        max_iter=max_iter,
+    # Ingest reads data that changes and register writes to the registry: never cached.
+    ingested = _configure(ingest(), cache=False)
+    parts = _configure(split(dataset=ingested.outputs["dataset"], test_size=test_size, seed=seed), cache=True)
+    trained = _configure(
+        train(train=parts.outputs["train"], regularization=regularization, max_iter=max_iter), cache=True
     )
-    register(model=trained.outputs["model"], test=parts.outputs["test"]).after(scored)
+    scored = _configure(
+        evaluate(
+            model=trained.outputs["model"],
+            train=parts.outputs["train"],
+            test=parts.outputs["test"],
+            regularization=regularization,
+            max_iter=max_iter,
+        ),
+        cache=False,
+        retries=0,  # a model below the quality gate stays below it
+    )
+    _configure(register(model=trained.outputs["model"], test=parts.outputs["test"]), cache=False).after(scored)
 
 
 def compile_pipeline(output: Path) -> Path:

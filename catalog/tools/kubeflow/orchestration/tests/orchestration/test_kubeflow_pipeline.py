@@ -10,7 +10,7 @@ from kfp import local
 
 from {{ cookiecutter.package_name }} import registry
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.kubeflow_pipeline import compile_pipeline, training_pipeline
+from {{ cookiecutter.package_name }}.kubeflow_pipeline import compile_pipeline, settings, training_pipeline
 
 STEPS = ["ingest", "split", "train", "evaluate", "register"]
 
@@ -27,6 +27,26 @@ def test_pipeline_compiles_to_a_kfp_v2_spec(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
+def test_compiled_tasks_run_in_the_image_as_built_with_the_settings(tmp_path: Path) -> None:
+    """Nothing is installed when a pod starts, every setting reaches every task, side effects are not cached."""
+    spec = yaml.safe_load(compile_pipeline(tmp_path / "pipeline.yaml").read_text())
+    executors = spec["deploymentSpec"]["executors"]
+    tasks = spec["root"]["dag"]["tasks"]
+    names = set(settings())
+    assert names, ".env.example lists the project's settings"
+    for executor in executors.values():
+        container = executor["container"]
+        assert "pip install" not in " ".join(container["command"] + container.get("args", []))
+        assert {variable["name"] for variable in container["env"]} >= names
+        assert container["resources"]["resourceCpuLimit"]
+        assert container["resources"]["resourceMemoryLimit"]
+    for step in ("ingest", "evaluate", "register"):
+        assert not tasks[step]["cachingOptions"].get("enableCache"), f"{step} has side effects"
+    assert tasks["train"]["cachingOptions"]["enableCache"]
+    assert tasks["train"]["retryPolicy"]["maxRetryCount"] == 2
+    assert "retryPolicy" not in tasks["evaluate"]
+
+
 def test_pipeline_runs_locally_and_publishes_the_model(tmp_path: Path, settings: Settings) -> None:
     # The subprocess runner executes each component with this interpreter, where
     # the package is installed, instead of pulling the container image.

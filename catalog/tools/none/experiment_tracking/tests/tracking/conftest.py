@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -22,10 +22,11 @@ def recorded_runs(caplog: pytest.LogCaptureFixture) -> Callable[[], list[dict[st
                 continue
             if record.msg == "run %s started":
                 runs.append({"params": {}, "metrics": {}, "gate": None})
-            elif record.msg == "params %s":
-                runs[-1]["params"] = {key: str(value) for key, value in record.args[0].items()}  # type: ignore[index]
-            elif record.msg == "metrics %s":
-                runs[-1]["metrics"] = dict(record.args[0])  # type: ignore[index]
+            # logging keeps a lone mapping argument as ``record.args`` itself.
+            elif record.msg == "params %s" and isinstance(record.args, Mapping):
+                runs[-1]["params"] = {key: str(value) for key, value in record.args.items()}
+            elif record.msg == "metrics %s" and isinstance(record.args, Mapping):
+                runs[-1]["metrics"] = dict(record.args)
             elif record.msg.startswith("quality gate"):
                 runs[-1]["gate"] = record.args[0]  # type: ignore[index]
         return runs
