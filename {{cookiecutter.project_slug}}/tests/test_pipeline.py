@@ -7,13 +7,14 @@ import pytest
 from {{ cookiecutter.package_name }} import registry
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.data import load_dataset
-from {{ cookiecutter.package_name }}.model import ModelQualityError, predict
+from {{ cookiecutter.package_name }}.model import ModelQualityError, TrainingParams, predict
 from {{ cookiecutter.package_name }}.pipeline import PipelineResult, main, run_pipeline
 
 
 def test_pipeline_publishes_a_model_serving_can_load(trained: PipelineResult, settings: Settings) -> None:
     assert trained.metrics["accuracy"] >= settings.min_accuracy
-    assert {p.name for p in trained.run_dir.iterdir()} == {"dataset.csv", "train.csv", "test.csv", "model.joblib"}
+    files = {p.name for p in trained.run_dir.iterdir()}
+    assert files == {"dataset.csv", "train.csv", "test.csv", "model.joblib", "metrics.json"}
     assert trained.model_uri == registry.model_uri(settings)
     model = registry.load_model(settings)
     assert [name for _, name in predict(model, load_dataset().iloc[[0, 50, 100]])] == [
@@ -21,6 +22,20 @@ def test_pipeline_publishes_a_model_serving_can_load(trained: PipelineResult, se
         "versicolor",
         "virginica",
     ]
+
+
+def test_a_model_that_does_not_beat_the_champion_waits_as_challenger(
+    trained: PipelineResult, settings: Settings
+) -> None:
+    champion = registry.alias_metrics("champion", settings)
+    assert champion == pytest.approx(trained.metrics)
+    weaker = run_pipeline(settings, TrainingParams(regularization=0.05))
+    assert weaker.metrics["accuracy"] < trained.metrics["accuracy"]
+    assert registry.alias_metrics("champion", settings) == champion
+    assert registry.alias_metrics("challenger", settings) == pytest.approx(weaker.metrics)
+    better_or_equal = run_pipeline(settings)
+    assert registry.alias_metrics("champion", settings) == champion, "a tie does not move the champion"
+    assert registry.alias_metrics("challenger", settings) == pytest.approx(better_or_equal.metrics)
 
 
 def test_quality_gate_stops_publication(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ interfaces: ``tracking`` records runs, ``registry`` publishes models.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -20,6 +21,16 @@ from {{ cookiecutter.package_name }}.data import FEATURES, load_dataset, split_d
 from {{ cookiecutter.package_name }}.model import TrainingParams, check_quality, evaluate_model, train_model
 
 logger = logging.getLogger(__name__)
+
+# Serving loads the champion; a new model takes that alias only when it beats
+# the champion on the gate metric, otherwise it waits as the challenger.
+CHAMPION, CHALLENGER = "champion", "challenger"
+GATE_METRIC = "accuracy"
+
+
+def metrics_path(model_path: Path) -> Path:
+    """Where ``evaluate`` leaves the scores of the model at ``model_path`` for ``register``."""
+    return model_path.with_name("metrics.json")
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
@@ -56,7 +67,8 @@ def evaluate(
     """Score the model and record the run, rejected or not; raise ``ModelQualityError`` below the gate."""
     metrics = evaluate_model(joblib.load(model_path), pd.read_csv(test_path))
     logger.info("metrics: %s", metrics)
-    passed = metrics["accuracy"] >= settings.min_accuracy
+    metrics_path(model_path).write_text(json.dumps(metrics), encoding="utf-8")
+    passed = metrics[GATE_METRIC] >= settings.min_accuracy
     with tracking.start_run(run_name="training"):
         tracking.log_params({**params.as_dict(), "test_size": settings.test_size, "seed": settings.random_seed})
         tracking.log_dataset(train_path, context="train")
@@ -69,10 +81,12 @@ def evaluate(
 
 
 def register(model_path: Path, test_path: Path, settings: Settings) -> str:
-    """Publish the evaluated model and make it the one serving loads; return its URI."""
+    """Publish the evaluated model; it becomes the champion only if it beats the current one. Return its URI."""
+    metrics = json.loads(metrics_path(model_path).read_text(encoding="utf-8"))
     example = pd.read_csv(test_path)[list(FEATURES)].head(5)
-    version = registry.publish(joblib.load(model_path), example, settings)
-    registry.promote(version, settings)
-    uri = registry.model_uri(settings)
-    logger.info("published version %s: serving loads %s", version, uri)
-    return uri
+    version = registry.publish(joblib.load(model_path), example, metrics, settings)
+    champion = registry.alias_metrics(CHAMPION, settings)
+    alias = CHAMPION if champion is None or metrics[GATE_METRIC] > champion[GATE_METRIC] else CHALLENGER
+    registry.set_alias(version, alias, settings)
+    logger.info("published version %s as %s (champion: %s)", version, alias, champion)
+    return registry.model_uri(settings)

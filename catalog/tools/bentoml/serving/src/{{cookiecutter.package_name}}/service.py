@@ -29,9 +29,9 @@ logger = logging.getLogger(__name__)
 SERVICE = "{{ cookiecutter.package_name }}.service:Classifier"
 """What ``bentoml serve``, ``bentofile.yaml`` and the container image serve."""
 
-# BentoML's own routes are POST inference APIs (plus /livez and /readyz, which
-# cannot name the model), so the GET route lives in a mounted FastAPI app whose
-# handlers are methods of the service. BentoML's Swagger UI on / documents the
+# BentoML's own routes are POST inference APIs (its /livez and /readyz answer
+# plain text), so GET /health lives in a mounted FastAPI app whose handlers are
+# methods of the service. BentoML's Swagger UI on / documents the
 # service, so FastAPI's own docs are off.
 probes = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -68,6 +68,10 @@ class Classifier:
         except registry.ModelNotFoundError:
             logger.exception("no model to serve: run the training pipeline first")
             self.model = None
+
+    def __is_ready__(self) -> bool:
+        # BentoML's /readyz (the Kubernetes readiness probe) then agrees with /health.
+        return self.model is not None
 
     @probes.get("/health")
     def health(self) -> Health:

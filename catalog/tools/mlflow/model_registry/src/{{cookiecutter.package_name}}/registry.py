@@ -1,7 +1,7 @@
 """Publish models to the MLflow Model Registry and load the one serving should use.
 
-Serving never names a version: it loads ``models:/<MODEL_NAME>@<MODEL_ALIAS>``,
-and promoting a version moves the alias to it. The registry works whichever
+Serving never names a version: it loads ``models:/<MODEL_NAME>@<MODEL_ALIAS>``
+(``champion``); the training pipeline moves that alias only to a better model. The registry works whichever
 tracker records the training runs: publishing opens its own MLflow run.
 """
 
@@ -34,6 +34,9 @@ def tracking_uri() -> str:
     return uri
 
 
+METRIC_TAG = "metric."
+
+
 class ModelNotFoundError(LookupError):
     """No version holds the serving alias yet: run the training pipeline first."""
 
@@ -50,14 +53,15 @@ def model_uri(settings: Settings) -> str:
     return f"models:/{settings.model_name}@{_alias()}"
 
 
-def publish(model: Pipeline, example: pd.DataFrame, settings: Settings) -> str:
-    """Register ``model`` as a new version of ``MODEL_NAME``; return the version number."""
+def publish(model: Pipeline, example: pd.DataFrame, metrics: dict[str, float], settings: Settings) -> str:
+    """Register ``model`` as a new version of ``MODEL_NAME``, its metrics as version tags; return the version."""
     _configure()
     mlflow.set_experiment(settings.model_name)
     # Explicit requirements: inferring them re-imports the model for seconds and
     # picks up whatever test tools happen to be installed.
     requirements = [f"scikit-learn=={sklearn.__version__}", f"joblib=={joblib.__version__}"]
     with mlflow.start_run(run_name="publish"):
+        mlflow.log_metrics(metrics)
         info = mlflow.sklearn.log_model(
             model,
             name="model",
@@ -65,13 +69,27 @@ def publish(model: Pipeline, example: pd.DataFrame, settings: Settings) -> str:
             input_example=example,
             pip_requirements=requirements,
         )
-    return str(info.registered_model_version)
+    version = str(info.registered_model_version)
+    client = MlflowClient()
+    for name, value in metrics.items():
+        client.set_model_version_tag(settings.model_name, version, f"{METRIC_TAG}{name}", str(value))
+    return version
 
 
-def promote(version: str, settings: Settings) -> None:
-    """Move the serving alias to ``version``."""
+def set_alias(version: str, alias: str, settings: Settings) -> None:
     _configure()
-    MlflowClient().set_registered_model_alias(settings.model_name, _alias(), version)
+    MlflowClient().set_registered_model_alias(settings.model_name, alias, version)
+
+
+def alias_metrics(alias: str, settings: Settings) -> dict[str, float] | None:
+    """The metrics of the version behind ``alias``, or None when no version holds it."""
+    _configure()
+    try:
+        version = MlflowClient().get_model_version_by_alias(settings.model_name, alias)
+    except MlflowException:
+        return None
+    tags = version.tags.items()
+    return {name.removeprefix(METRIC_TAG): float(value) for name, value in tags if name.startswith(METRIC_TAG)}
 
 
 def load_model(settings: Settings) -> Pipeline:

@@ -1,13 +1,14 @@
 """Publish models as local files, with no registry server.
 
-Each published version is a numbered joblib file under ``MODEL_DIR``; promoting
-a version copies it to ``MODEL_DIR/current.joblib``, the file serving loads.
+Each published version is a numbered joblib file under ``MODEL_DIR/<MODEL_NAME>``
+with its metrics beside it; an alias (``champion``, ``challenger``) is a small
+file naming a version. Serving loads the version behind ``MODEL_ALIAS``.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 from pathlib import Path
 
 import joblib
@@ -18,41 +19,60 @@ from {{ cookiecutter.package_name }}.config import Settings
 
 
 class ModelNotFoundError(LookupError):
-    """No model has been promoted yet: run the training pipeline first."""
+    """No version holds the serving alias yet: run the training pipeline first."""
 
 
 def _model_dir(settings: Settings) -> Path:
     return Path(os.environ.get("MODEL_DIR", "models")) / settings.model_name
 
 
-def _current(settings: Settings) -> Path:
-    return _model_dir(settings) / "current.joblib"
+def _serving_alias() -> str:
+    return os.environ.get("MODEL_ALIAS", "champion")
+
+
+def _version_of(alias: str, settings: Settings) -> str | None:
+    pointer = _model_dir(settings) / f"{alias}.alias"
+    return pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
 
 
 def model_uri(settings: Settings) -> str:
-    return _current(settings).resolve().as_uri()
+    return f"{_model_dir(settings).resolve().as_uri()}@{_serving_alias()}"
 
 
-def publish(model: Pipeline, example: pd.DataFrame, settings: Settings) -> str:
-    """Save ``model`` as the next version and return its number (``example`` needs no registry here)."""
+def publish(model: Pipeline, example: pd.DataFrame, metrics: dict[str, float], settings: Settings) -> str:
+    """Save ``model`` and its ``metrics`` as the next version; return its number.
+
+    ``example`` documents the input in a real registry; a file needs none.
+    """
     del example
     folder = _model_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     version = str(1 + sum(1 for _ in folder.glob("v*.joblib")))
+    (folder / f"v{version}.json").write_text(json.dumps(metrics), encoding="utf-8")
     joblib.dump(model, folder / f"v{version}.joblib")
     return version
 
 
-def promote(version: str, settings: Settings) -> None:
-    """Make ``version`` the model serving loads; the copy is replaced atomically."""
-    staged = _current(settings).with_suffix(".tmp")
-    shutil.copyfile(_model_dir(settings) / f"v{version}.joblib", staged)
-    staged.replace(_current(settings))
+def set_alias(version: str, alias: str, settings: Settings) -> None:
+    """Point ``alias`` at ``version``; the pointer is replaced atomically, so serving never sees half a file."""
+    pointer = _model_dir(settings) / f"{alias}.alias"
+    staged = pointer.with_suffix(".tmp")
+    staged.write_text(version, encoding="utf-8")
+    staged.replace(pointer)
+
+
+def alias_metrics(alias: str, settings: Settings) -> dict[str, float] | None:
+    """The metrics of the version behind ``alias``, or None when no version holds it."""
+    version = _version_of(alias, settings)
+    if version is None:
+        return None
+    metrics: dict[str, float] = json.loads((_model_dir(settings) / f"v{version}.json").read_text(encoding="utf-8"))
+    return metrics
 
 
 def load_model(settings: Settings) -> Pipeline:
-    path = _current(settings)
-    if not path.is_file():
-        raise ModelNotFoundError(f"no model at {path}: run the training pipeline first")
-    model: Pipeline = joblib.load(path)
+    version = _version_of(_serving_alias(), settings)
+    if version is None:
+        raise ModelNotFoundError(f"no model at {model_uri(settings)}: run the training pipeline first")
+    model: Pipeline = joblib.load(_model_dir(settings) / f"v{version}.joblib")
     return model

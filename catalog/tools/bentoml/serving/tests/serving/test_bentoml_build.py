@@ -1,4 +1,4 @@
-"""What BentoML itself makes of the project: ``bentofile.yaml`` and the service's OpenAPI document."""
+"""What `bentoml build` reads and writes: `bentofile.yaml`, and the service's OpenAPI document."""
 
 from __future__ import annotations
 
