@@ -17,9 +17,10 @@ from typing import Any
 from mlops_template.catalog import Catalog, EnvVar, MakeTarget, Offer
 from mlops_template.errors import CatalogError
 from mlops_template.render import environment, render_text, render_tree, render_value
-from mlops_template.serialize import toml_document
+from mlops_template.serialize import toml_document, yaml_document
 
 TEMPLATES = "templates"
+COMPOSE_HEADER = "# The team stack: `make up` builds and starts it, `make down` stops it.\n"
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,36 @@ def gitignore(catalog: Catalog, stack: Stack) -> str:
     return "\n".join(lines) + "\n"
 
 
+def compose_document(context: dict[str, Any], stack: Stack) -> dict[str, Any] | None:
+    """``compose.yaml`` as data from the chosen tools' services, or None when no tool runs a service."""
+    env = environment(context)
+    services: dict[str, Any] = {}
+    volumes: list[str] = []
+    project_env: dict[str, str] = {}
+    project_depends_on: list[str] = []
+    project_services: list[str] = []
+    for offer in stack.offers:
+        compose = render_value(env, offer.compose, {"stack": stack})
+        for name, service in compose.get("services", {}).items():
+            if services.setdefault(name, service) != service:
+                raise CatalogError(f"compose service '{name}' is declared differently by two chosen tools")
+        volumes += [volume for volume in compose.get("volumes", []) if volume not in volumes]
+        project_env |= compose.get("project_env", {})
+        project_depends_on += compose.get("project_depends_on", [])
+        project_services += compose.get("project_services", [])
+    if not project_services:
+        return None
+    for name in project_services:
+        if project_env:
+            services[name]["environment"] = project_env
+        for dependency in project_depends_on:
+            services[name].setdefault("depends_on", {})[dependency] = {"condition": "service_healthy"}
+    document: dict[str, Any] = {"name": context["project_slug"], "services": services}
+    if volumes:
+        document["volumes"] = {volume: {} for volume in volumes}
+    return document
+
+
 def write_shared_files(catalog: Catalog, context: dict[str, Any], stack: Stack, project_dir: Path) -> None:
     env = environment(context, catalog.root / TEMPLATES)
     variables = {"stack": stack}
@@ -150,6 +181,9 @@ def write_shared_files(catalog: Catalog, context: dict[str, Any], stack: Stack, 
             stack=stack, sections=readme_sections, layout=layout, stages=catalog.prompted_stages
         ),
     }
+    compose = compose_document(context, stack)
+    if compose is not None:
+        files["compose.yaml"] = COMPOSE_HEADER + yaml_document(compose)
     licence = context["license"]
     if (catalog.root / TEMPLATES / "licenses" / f"{licence}.jinja").is_file():
         files["LICENSE"] = env.get_template(f"licenses/{licence}.jinja").render()

@@ -107,6 +107,8 @@ class Offer:
     readme: str = ""
     layout: dict[str, str] = field(default_factory=dict)
     serve: dict[str, Any] = field(default_factory=dict)
+    compose: dict[str, Any] = field(default_factory=dict)
+    """Services (and volumes) for the team stack in ``compose.yaml``; ``project_env`` goes to the project's service."""
     requires: tuple[Rule, ...] = ()
     conflicts: tuple[Rule, ...] = ()
     questions: tuple[FollowUp, ...] = ()
@@ -259,6 +261,7 @@ def _offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir:
         readme=spec.get("readme", ""),
         layout=dict(spec.get("layout", {})),
         serve=dict(spec.get("serve", {})),
+        compose=dict(spec.get("compose", {})),
         requires=_rules(spec.get("requires", [])),
         conflicts=_rules(spec.get("conflicts", [])),
         questions=tuple(FollowUp(**question) for question in spec.get("questions", ())),

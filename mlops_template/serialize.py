@@ -1,13 +1,16 @@
-"""Write TOML from plain data (the standard library reads TOML but cannot write it).
+"""Write TOML and YAML from plain data.
 
-Strings are emitted as JSON strings, which are valid TOML basic strings, so
-any answer (quotes, backslashes, non-ASCII) lands escaped correctly.
+The standard library reads TOML but cannot write it: strings are emitted as
+JSON strings, which are valid TOML basic strings, so any answer (quotes,
+backslashes, non-ASCII) lands escaped correctly. YAML goes through PyYAML.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+import yaml
 
 # Longer arrays of strings get one item per line, which keeps diffs readable.
 INLINE_WIDTH = 60
@@ -58,3 +61,23 @@ def toml_document(data: dict[str, Any]) -> str:
     out: list[str] = []
     _table([], data, out)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+class _YamlDumper(yaml.SafeDumper):
+    """Block style, multi-line strings as literal blocks, and no anchors for repeated values."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_YamlDumper.add_representer(str, _string)
+
+
+def yaml_document(data: Any) -> str:
+    """``data`` as a YAML document in insertion order."""
+    return yaml.dump(data, Dumper=_YamlDumper, sort_keys=False, width=120, allow_unicode=True)

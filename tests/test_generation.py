@@ -43,7 +43,10 @@ def expected_files(catalog: Catalog, answers: dict[str, str]) -> set[str]:
         if offer.files_dir.is_dir():
             rendered |= {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in _files(offer.files_dir)}
     licence = {"LICENSE"} if answers["license"] != "Proprietary" else set()
-    return rendered | SHARED_FILES | licence
+    compose = (
+        {"compose.yaml"} if any(o.compose.get("project_services") for o in catalog.chosen_offers(answers)) else set()
+    )
+    return rendered | SHARED_FILES | licence | compose
 
 
 def test_exact_file_set(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:
@@ -89,6 +92,27 @@ def test_workflow_passes_actionlint(baked: tuple[dict[str, str], Path]) -> None:
         [tool("zizmor"), "--offline", "--no-progress", str(project / ".github")], capture_output=True, text=True
     )
     assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "schema"), [("compose.yaml", "vendor.compose-spec"), (".github/dependabot.yml", "vendor.dependabot")]
+)
+def test_file_matches_its_published_schema(baked: tuple[dict[str, str], Path], name: str, schema: str) -> None:
+    _, project = baked
+    if not (project / name).exists():
+        pytest.skip(f"no {name} in this stack")
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", schema, str(project / name)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_text_files_end_with_one_newline_and_no_trailing_spaces(baked: tuple[dict[str, str], Path]) -> None:
+    _, project = baked
+    for path in project.rglob("*"):
+        if path.is_file() and (text := path.read_text()):
+            assert text.endswith("\n") and not text.endswith("\n\n"), f"{path.name}: end of file"
+            assert not re.search(r"[ \t]$", text, re.MULTILINE), f"{path.name}: trailing whitespace"
 
 
 def test_gitlab_pipeline_matches_gitlabs_schema(baked: tuple[dict[str, str], Path]) -> None:

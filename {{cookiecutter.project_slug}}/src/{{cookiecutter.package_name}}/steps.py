@@ -28,7 +28,7 @@ CHAMPION, CHALLENGER = "champion", "challenger"
 GATE_METRIC = "accuracy"
 
 
-def metrics_path(model_path: Path) -> Path:
+def _metrics_path(model_path: Path) -> Path:
     """Where ``evaluate`` leaves the scores of the model at ``model_path`` for ``register``."""
     return model_path.with_name("metrics.json")
 
@@ -67,7 +67,7 @@ def evaluate(
     """Score the model and record the run, rejected or not; raise ``ModelQualityError`` below the gate."""
     metrics = evaluate_model(joblib.load(model_path), pd.read_csv(test_path))
     logger.info("metrics: %s", metrics)
-    metrics_path(model_path).write_text(json.dumps(metrics), encoding="utf-8")
+    _metrics_path(model_path).write_text(json.dumps(metrics), encoding="utf-8")
     passed = metrics[GATE_METRIC] >= settings.min_accuracy
     with tracking.start_run(run_name="training"):
         tracking.log_params({**params.as_dict(), "test_size": settings.test_size, "seed": settings.random_seed})
@@ -82,7 +82,7 @@ def evaluate(
 
 def register(model_path: Path, test_path: Path, settings: Settings) -> str:
     """Publish the evaluated model; it becomes the champion only if it beats the current one. Return its URI."""
-    metrics = json.loads(metrics_path(model_path).read_text(encoding="utf-8"))
+    metrics = json.loads(_metrics_path(model_path).read_text(encoding="utf-8"))
     example = pd.read_csv(test_path)[list(FEATURES)].head(5)
     version = registry.publish(joblib.load(model_path), example, metrics, settings)
     champion = registry.alias_metrics(CHAMPION, settings)
