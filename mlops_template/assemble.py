@@ -33,6 +33,8 @@ class Stack:
     make: tuple[MakeTarget, ...]
     scripts: dict[str, str]
     extras: dict[str, list[str]]
+    dependencies: list[str]
+    """The runtime requirements: the base packages plus the chosen tools' (``pyproject.toml``'s list)."""
 
     @property
     def ci_targets(self) -> list[MakeTarget]:
@@ -59,6 +61,10 @@ def _merged_targets(offers: tuple[Offer, ...]) -> tuple[MakeTarget, ...]:
     return tuple(targets.values())
 
 
+def _unique_sorted(items: list[str]) -> list[str]:
+    return sorted(set(items), key=str.lower)
+
+
 def build_stack(catalog: Catalog, context: dict[str, Any]) -> Stack:
     env = environment(context)
     offers = tuple(catalog.chosen_offers(context))
@@ -82,11 +88,8 @@ def build_stack(catalog: Catalog, context: dict[str, Any]) -> Stack:
         }
         | {k: v for offer in offers for k, v in rendered(offer.scripts).items()},
         extras={offer.tool_id: list(offer.extra_packages) for offer in offers if offer.extra_packages},
+        dependencies=_unique_sorted([*catalog.base_packages, *(p for offer in offers for p in offer.packages)]),
     )
-
-
-def _unique_sorted(items: list[str]) -> list[str]:
-    return sorted(set(items), key=str.lower)
 
 
 def pyproject(catalog: Catalog, context: dict[str, Any], stack: Stack) -> dict[str, Any]:
@@ -100,7 +103,7 @@ def pyproject(catalog: Catalog, context: dict[str, Any], stack: Stack) -> dict[s
         "requires-python": f">={context['python_version']}",
         "license": "LicenseRef-Proprietary" if licence == "Proprietary" else licence,
         "authors": [{"name": context["author_name"], "email": context["author_email"]}],
-        "dependencies": _unique_sorted([*catalog.base_packages, *(p for o in stack.offers for p in o.packages)]),
+        "dependencies": stack.dependencies,
         "optional-dependencies": {
             "dev": _unique_sorted([*catalog.base_dev_packages, *(p for o in stack.offers for p in o.dev_packages)]),
             **stack.extras,
