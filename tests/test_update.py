@@ -81,7 +81,7 @@ def test_overlapping_edits_are_left_as_conflicts_and_reported(
     assert run_update(project, "--set", "orchestration=kubeflow") == update.EXIT_CONFLICTS
     makefile = (project / "Makefile").read_text()
     assert "<<<<<<< your version" in makefile and ">>>>>>> updated template" in makefile
-    assert "EXTRAS := dev,airflow,docs" in makefile and "EXTRAS := dev,kubeflow" in makefile
+    assert "EXTRAS := dev,airflow,docs\n" in makefile and "EXTRAS := dev\n" in makefile
     assert "1 conflict(s) to resolve by hand: Makefile" in capsys.readouterr().err
 
 

@@ -65,12 +65,10 @@ def test_train_in_one_folder_and_serve_from_another(tmp_path: Path, tracking_ser
     trainer, server = tmp_path / "trainer", tmp_path / "service"
     trainer.mkdir()
     server.mkdir()
-    subprocess.run(
-        [sys.executable, "-m", "{{ cookiecutter.package_name }}.pipeline"], cwd=trainer, env=env, check=True
-    )
+    package = "{{ cookiecutter.package_name }}"
+    subprocess.run([sys.executable, "-m", f"{package}.pipeline"], cwd=trainer, env=env, check=True)
     port = _free_port()
-    module = "{{ cookiecutter.package_name }}.service"
-    command = [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", f"{package}.service", "--host", "127.0.0.1", "--port", str(port)]
     service = subprocess.Popen(command, cwd=server, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
