@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ARGS ?=
 OUTPUT ?= generated
 
-.PHONY: generate test test-fast lint cookiecutter-json benchmark
+.PHONY: generate test test-fast lint cookiecutter-json benchmark benchmark-project
 
 $(BIN)/pytest: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,6 @@ cookiecutter-json: $(BIN)/pytest  ## Rebuild cookiecutter.json after editing cat
 
 benchmark: $(BIN)/pytest  ## Time and memory of generation (targets in benchmarks/README.md)
 	$(BIN)/python benchmarks/bake.py
+
+benchmark-project: $(BIN)/pytest  ## Generated project: make train, make test, /predict p99 under load (needs wrk)
+	$(BIN)/python benchmarks/project.py

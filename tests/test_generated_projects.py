@@ -40,11 +40,12 @@ def _environment(tmp_path: Path, project: Path, installer: str) -> dict[str, str
     env = {**os.environ, "VIRTUAL_ENV": str(venv), "UV_CACHE_DIR": str(UV_CACHE)}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"
     env.pop("PYTHONPATH", None)
-    extras = ",".join(["dev", *sorted(_extras(project))])
     if installer == "uv":
-        _run([tool("uv"), "venv", "-q", "--python", sys.executable, str(venv)], cwd=project, env=env)
-        _run([tool("uv"), "pip", "install", "-q", "-e", f".[{extras}]"], cwd=project, env=env)
+        # What `make install` runs when uv is present, into a venv outside the project.
+        env["UV_PROJECT_ENVIRONMENT"] = str(venv)
+        _run([tool("uv"), "sync", "-q", "--all-extras", "--python", sys.executable], cwd=project, env=env)
     else:
+        extras = ",".join(["dev", *sorted(_extras(project))])
         _run([sys.executable, "-m", "venv", str(venv)], cwd=project, env=env)
         _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-e", f".[{extras}]"], cwd=project, env=env)
     return env
@@ -57,6 +58,8 @@ def _extras(project: Path) -> set[str]:
 
 def _passes_its_own_checks(project: Path, env: dict[str, str]) -> None:
     _run(["git", "init", "-q"], cwd=project, env=env)
+    _run(["git", "add", "-A"], cwd=project, env=env)
+    _run(["pre-commit", "run", "--all-files"], cwd=project, env={**env, "PRE_COMMIT_HOME": str(project.parent / "pc")})
     _run(["make", "lint"], cwd=project, env=env)
     output = _run(["make", "test-all"], cwd=project, env=env)
     assert " passed" in output and " failed" not in output and " skipped" not in output

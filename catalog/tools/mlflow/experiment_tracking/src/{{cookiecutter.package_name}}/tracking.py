@@ -14,6 +14,7 @@ from pathlib import Path
 
 import mlflow
 import pandas as pd
+from mlflow.data.pandas_dataset import from_pandas
 
 
 def tracking_uri() -> str:
@@ -53,7 +54,7 @@ def log_metrics(metrics: Mapping[str, float]) -> None:
 
 def log_dataset(path: Path, context: str) -> None:
     """Record the data set as a run input, with its digest and schema."""
-    dataset = mlflow.data.from_pandas(pd.read_csv(path), source=str(path.resolve()), name=path.stem)
+    dataset = from_pandas(pd.read_csv(path), source=str(path.resolve()), name=path.stem)
     mlflow.log_input(dataset, context=context)
 
 
