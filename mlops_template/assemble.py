@@ -83,10 +83,7 @@ def build_stack(catalog: Catalog, context: dict[str, Any]) -> Stack:
             MakeTarget(t.target, t.help, tuple(rendered(list(t.run))), rendered(t.exports), t.ci)
             for t in _merged_targets(offers)
         ),
-        scripts={
-            rendered("{{ cookiecutter.project_slug }}-train"): rendered("{{ cookiecutter.package_name }}.pipeline:main")
-        }
-        | {k: v for offer in offers for k, v in rendered(offer.scripts).items()},
+        scripts=rendered(catalog.base_scripts) | {k: v for offer in offers for k, v in rendered(offer.scripts).items()},
         extras={offer.tool_id: list(offer.extra_packages) for offer in offers if offer.extra_packages},
         dependencies=_unique_sorted([*catalog.base_packages, *(p for offer in offers for p in offer.packages)]),
     )

@@ -164,6 +164,7 @@ class Catalog:
     base_packages: tuple[str, ...]
     base_dev_packages: tuple[str, ...]
     base_env: tuple[EnvVar, ...]
+    base_scripts: dict[str, str]
     base_gitignore: tuple[str, ...]
     pyproject_tools: dict[str, Any]
     version: str
@@ -335,6 +336,7 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
         base_packages=tuple(project["packages"]),
         base_dev_packages=tuple(project["dev_packages"]),
         base_env=tuple(EnvVar(**var) for var in project["env"]),
+        base_scripts=dict(project["scripts"]),
         base_gitignore=tuple(project["gitignore"]),
         pyproject_tools=project["pyproject_tools"],
         version=_template_version(root),

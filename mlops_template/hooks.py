@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from mlops_template import answers
-from mlops_template.assemble import assemble
 from mlops_template.catalog import load_catalog
 from mlops_template.errors import TemplateError
 from mlops_template.validation import check_answers
@@ -21,6 +20,9 @@ def pre_generate(context: dict[str, Any], template_root: Path, project_dir: Path
 
 def post_generate(context: dict[str, Any], template_root: Path, project_dir: Path) -> None:
     """Add the chosen tools' files and the shared files, then save the answers for replay and updates."""
+    # Imported here: the pre-generation hook has no use for Jinja and should start fast.
+    from mlops_template.assemble import assemble
+
     catalog = load_catalog(template_root)
     assemble(catalog, context, project_dir)
     answers.write(catalog, context, project_dir)

@@ -86,6 +86,25 @@ def _repairable(catalog: Catalog, stack: dict[str, str], *fixed: str) -> bool:
     return bool(_repaired(catalog, stack, *fixed))
 
 
+def tool_covering_stacks(catalog: Catalog) -> list[dict[str, str]]:
+    """Few valid stacks that together use every selectable tool at least once, the default stack first.
+
+    Greedy set cover over every valid stack; the slow tier installs these, so
+    each real install proves tools no earlier install proved.
+    """
+    stages = catalog.prompted_stages
+    combos = itertools.product(*(stage.choices for stage in stages))
+    candidates = [dict(zip((s.id for s in stages), combo, strict=True)) for combo in combos]
+    candidates = [stack for stack in candidates if _compatible(catalog, stack)]
+    stacks = [{stage.id: stage.default for stage in stages}]
+    missing = {(stage.id, choice) for stage in stages for choice in stage.choices} - set(stacks[0].items())
+    while missing:
+        best = max(candidates, key=lambda stack: len(set(stack.items()) & missing))
+        stacks.append(best)
+        missing -= set(best.items())
+    return stacks
+
+
 def matrix(catalog: Catalog) -> list[dict[str, str]]:
     """The covering stacks, with the project-level choices cycled over them (as ccds does)."""
     choice_questions = [q for q in catalog.project_questions if q.choices]

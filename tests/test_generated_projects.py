@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mlops_template.catalog import TEMPLATE_ROOT
-from tests.helpers import CATALOG, covering_stacks, stack_id, tool
+from tests.helpers import CATALOG, stack_id, tool, tool_covering_stacks
 
 pytestmark = pytest.mark.slow
 
@@ -69,14 +69,21 @@ def _passes_its_own_checks(project: Path, env: dict[str, str]) -> None:
             _run(["make", target], cwd=project, env=env)
 
 
-@pytest.mark.parametrize("answers", covering_stacks(CATALOG), ids=stack_id)
+# Every selectable tool in at least one stack; the pairs are baked and validated in the fast tier.
+STACKS = tool_covering_stacks(CATALOG)
+# pip as well for one stack per orchestrator (the default one included).
+PIP_STACKS = list({stack["orchestration"]: stack for stack in reversed(STACKS)}.values())
+
+
+@pytest.mark.parametrize("answers", STACKS, ids=stack_id)
 def test_generated_project_installs_with_uv_and_passes_its_own_checks(tmp_path: Path, answers: dict[str, str]) -> None:
     project = _generate(tmp_path, answers)
     _passes_its_own_checks(project, _environment(tmp_path, project, "uv"))
 
 
-def test_default_project_installs_with_pip_too(tmp_path: Path) -> None:
-    project = _generate(tmp_path, {})
+@pytest.mark.parametrize("answers", PIP_STACKS, ids=stack_id)
+def test_generated_project_installs_with_pip_and_passes_its_own_checks(tmp_path: Path, answers: dict[str, str]) -> None:
+    project = _generate(tmp_path, answers)
     _passes_its_own_checks(project, _environment(tmp_path, project, "pip"))
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from {{ cookiecutter.package_name }} import registry
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.data import load_dataset
 from {{ cookiecutter.package_name }}.model import ModelQualityError, TrainingParams, predict
-from {{ cookiecutter.package_name }}.pipeline import PipelineResult, main, run_pipeline
+from {{ cookiecutter.package_name }}.pipeline import STEPS, PipelineResult, main, run_pipeline, step_main
 
 
 def test_pipeline_publishes_a_model_serving_can_load(trained: PipelineResult, settings: Settings) -> None:
@@ -50,3 +52,12 @@ def test_quality_gate_stops_publication(monkeypatch: pytest.MonkeyPatch) -> None
 def test_console_script_prints_the_result(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     main(["--regularization", "0.5"])
     assert f"model={registry.model_uri(settings)}" in capsys.readouterr().out
+
+
+def test_steps_run_one_by_one_from_the_command_line(settings: Settings, workdir: Path) -> None:
+    """What an orchestrator that runs one command per step does, in order, on one run folder."""
+    run_dir = workdir / "run"
+    for name in STEPS:
+        step_main([name, "--run-dir", str(run_dir)])
+    assert registry.load_model(settings) is not None
+    assert (run_dir / "metrics.json").is_file()
