@@ -80,7 +80,7 @@ def build_stack(catalog: Catalog, context: dict[str, Any]) -> Stack:
             EnvVar(var.name, rendered(var.default), var.comment) for var in _merged_env(catalog.base_env, offers)
         ),
         make=tuple(
-            MakeTarget(t.target, t.help, tuple(rendered(list(t.run))), rendered(t.exports), t.ci)
+            MakeTarget(t.target, rendered(t.help), tuple(rendered(list(t.run))), rendered(t.exports), t.ci)
             for t in _merged_targets(offers)
         ),
         scripts=rendered(catalog.base_scripts) | {k: v for offer in offers for k, v in rendered(offer.scripts).items()},

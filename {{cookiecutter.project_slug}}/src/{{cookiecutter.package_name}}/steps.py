@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
 from pathlib import Path
 
 import joblib
@@ -26,6 +28,19 @@ logger = logging.getLogger(__name__)
 # the champion on the gate metric, otherwise it waits as the challenger.
 CHAMPION, CHALLENGER = "champion", "challenger"
 GATE_METRIC = "accuracy"
+
+
+def _git_commit() -> str:
+    """The commit the code comes from: ``GIT_COMMIT`` (set it in CI or the image), else git, else "unknown"."""
+    if commit := os.environ.get("GIT_COMMIT"):
+        return commit
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
 def _metrics_path(model_path: Path) -> Path:
@@ -70,7 +85,8 @@ def evaluate(
     _metrics_path(model_path).write_text(json.dumps(metrics), encoding="utf-8")
     passed = metrics[GATE_METRIC] >= settings.min_accuracy
     with tracking.start_run(run_name="training"):
-        tracking.log_params({**params.as_dict(), "test_size": settings.test_size, "seed": settings.random_seed})
+        split = {"test_size": settings.test_size, "seed": settings.random_seed}
+        tracking.log_params({**params.as_dict(), **split, "git_commit": _git_commit()})
         tracking.log_dataset(train_path, context="train")
         tracking.log_dataset(test_path, context="test")
         tracking.log_metrics(metrics)

@@ -43,6 +43,13 @@ def test_invalid_requests_are_rejected(client: Any, body: dict[str, object]) -> 
     assert status in {400, 422}
 
 
-def test_without_a_model_the_service_reports_unavailable(client_without_model: Any) -> None:
+def test_without_a_model_the_service_is_alive_but_not_ready(client_without_model: Any) -> None:
+    assert client_without_model.get("/livez")[0] == 200
+    assert client_without_model.get("/readyz")[0] == 503
     assert client_without_model.get("/health")[0] == 503
     assert client_without_model.post("/predict", {"instances": [SETOSA]})[0] == 503
+
+
+def test_with_a_model_the_service_is_ready(client: Any) -> None:
+    assert client.get("/livez")[0] == 200
+    assert client.get("/readyz")[0] == 200

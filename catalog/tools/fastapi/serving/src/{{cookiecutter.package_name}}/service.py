@@ -46,8 +46,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(status_code=503, detail=f"model not loaded from {registry.model_uri(settings)}")
         return model
 
+    @app.get("/livez")
+    def liveness() -> dict[str, str]:
+        """The process answers; restart it only when this fails."""
+        return {"status": "alive"}
+
+    @app.get("/readyz")
     @app.get("/health")
     def health(request: Request) -> Health:
+        """Ready to predict: the model is loaded (503 until then, so no traffic is sent)."""
         loaded_model(request)
         return Health(status="ok", model_uri=registry.model_uri(settings))
 

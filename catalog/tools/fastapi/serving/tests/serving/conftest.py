@@ -19,7 +19,8 @@ class ContractClient:
 
     def get(self, path: str) -> tuple[int, Any]:
         response = self._client.get(path)
-        return response.status_code, response.json()
+        is_json = response.headers.get("content-type", "").startswith("application/json")
+        return response.status_code, response.json() if is_json else response.text
 
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
         response = self._client.post(path, json=body)

@@ -49,8 +49,15 @@ def create_app(settings: Settings | None = None) -> Flask:
         # API clients expect JSON, not Werkzeug's HTML error pages.
         return jsonify(detail=error.description), error.code or 500
 
+    @app.get("/livez")
+    def liveness() -> dict[str, str]:
+        """The process answers; restart it only when this fails."""
+        return {"status": "alive"}
+
+    @app.get("/readyz")
     @app.get("/health")
     def health() -> dict[str, object]:
+        """Ready to predict: the model is loaded (503 until then, so no traffic is sent)."""
         loaded_model()
         return Health(status="ok", model_uri=model_uri).model_dump()
 

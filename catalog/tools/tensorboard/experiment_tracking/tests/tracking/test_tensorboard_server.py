@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from {{ cookiecutter.package_name }} import tracking
 from {{ cookiecutter.package_name }}.pipeline import PipelineResult
-
-STARTUP_TIMEOUT_S = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 def _get(url: str) -> Any:
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -47,23 +35,11 @@ def _loaded(url: str) -> bool:
 
 
 @pytest.fixture
-def tensorboard_url(trained: PipelineResult) -> Iterator[str]:
-    port = _free_port()
-    command = ["--logdir", str(tracking.log_dir().resolve()), "--host", "127.0.0.1", "--port", str(port)]
+def tensorboard_url(trained: PipelineResult, start_server: Callable[..., str]) -> str:
+    logdir = str(tracking.log_dir().resolve())
     # `python -m tensorboard.main` is the `tensorboard` console script, run with this interpreter.
-    process = subprocess.Popen([sys.executable, "-m", "tensorboard.main", *command], stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _loaded(url):
-            assert process.poll() is None, "TensorBoard exited during start-up"
-            if time.monotonic() > deadline:
-                pytest.fail(f"TensorBoard did not load the run within {STARTUP_TIMEOUT_S} s")
-            time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    command = [sys.executable, "-m", "tensorboard.main", "--logdir", logdir, "--host", "127.0.0.1"]
+    return start_server(lambda port: [*command, "--port", str(port)], ready=_loaded)
 
 
 @pytest.mark.integration
