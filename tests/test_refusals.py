@@ -13,6 +13,7 @@ from cookiecutter.exceptions import FailedHookException
 
 from mlops_template.answers import ANSWERS_FILE
 from mlops_template.catalog import TEMPLATE_ROOT
+from tests.helpers import CATALOG
 
 
 def _run_cookiecutter(output: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -65,7 +66,8 @@ def _replay_file(tmp_path: Path, **answers: Any) -> Path:
     [
         (
             {"orchestration": "dagster"},
-            "unknown tool 'dagster' for orchestration: choose one of airflow, kubeflow, none",
+            "unknown tool 'dagster' for orchestration: choose one of "
+            + ", ".join(CATALOG.stage("orchestration").choices),
         ),
         (
             {"orchestration": "prefect"},

@@ -8,7 +8,7 @@ from mlops_template.catalog import Catalog
 from mlops_template.errors import AnswersError
 from mlops_template.naming import package_problem, slug_problem
 from mlops_template.validation import check_answers
-from tests.helpers import defaults
+from tests.helpers import CATALOG, defaults
 
 
 def problems(catalog: Catalog, **overrides: str) -> list[str]:
@@ -42,7 +42,7 @@ def test_defaults_are_valid(catalog: Catalog) -> None:
 
 def test_unknown_tool_names_the_valid_choices(catalog: Catalog) -> None:
     assert problems(catalog, orchestration="dagster") == [
-        "unknown tool 'dagster' for orchestration: choose one of airflow, kubeflow, none"
+        "unknown tool 'dagster' for orchestration: choose one of " + ", ".join(CATALOG.stage("orchestration").choices)
     ]
 
 

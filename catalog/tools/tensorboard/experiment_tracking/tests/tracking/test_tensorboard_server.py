@@ -14,6 +14,7 @@ import pytest
 from {{ cookiecutter.package_name }} import tracking
 from {{ cookiecutter.package_name }}.pipeline import PipelineResult
 
+
 def _get(url: str) -> Any:
     with urllib.request.urlopen(url, timeout=10) as response:
         return json.load(response)
