@@ -1,0 +1,17 @@
+"""Prefect reads its settings and creates ``PREFECT_HOME`` (``~/.prefect``) when it is first imported.
+
+This runs before the tests import it, so they get a home of their own: no profile of
+the user's (with a ``PREFECT_API_URL``, say) applies, and nothing is written to ``~``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+
+_home = tempfile.mkdtemp(prefix="prefect-home-")
+atexit.register(shutil.rmtree, _home, ignore_errors=True)
+os.environ["PREFECT_HOME"] = _home
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
