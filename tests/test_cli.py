@@ -41,6 +41,19 @@ def answer_stages_with_enter(child: pexpect.spawn, stages: tuple[Stage, ...]) ->
         answer(child, stage.question)
 
 
+def answer_stages_before(child: pexpect.spawn, catalog: Catalog, stage_id: str) -> None:
+    """Enter on every stage asked before ``stage_id``."""
+    ids = [stage.id for stage in catalog.prompted_stages]
+    answer_stages_with_enter(child, catalog.prompted_stages[: ids.index(stage_id)])
+
+
+def pick_kubeflow(child: pexpect.spawn, catalog: Catalog) -> None:
+    """Arrow down from the default to Kubeflow Pipelines on the orchestration question."""
+    stage = catalog.stage("orchestration")
+    steps = stage.choices.index("kubeflow") - stage.choices.index(stage.default)
+    answer(child, stage.question, DOWN * steps + ENTER)
+
+
 def test_enter_only_gives_the_same_tree_as_cookiecutter_no_input(tmp_path: Path, catalog: Catalog) -> None:
     child = spawn("new", "-o", str(tmp_path / "cli"), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
@@ -59,11 +72,13 @@ def test_enter_only_gives_the_same_tree_as_cookiecutter_no_input(tmp_path: Path,
 def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, catalog: Catalog) -> None:
     child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
-    answer(child, "Which tool records parameters, metrics and models of each run?")
-    answer(child, "Which orchestrator runs the training pipeline?", DOWN + ENTER)  # Kubeflow Pipelines
+    answer_stages_before(child, catalog, "orchestration")
+    pick_kubeflow(child, catalog)
     answer(child, "Container image the pipeline components run in")
     stages = [stage.id for stage in catalog.prompted_stages]
-    answer_stages_with_enter(child, catalog.prompted_stages[2 : stages.index("packaging")])
+    answer_stages_with_enter(
+        child, catalog.prompted_stages[stages.index("orchestration") + 1 : stages.index("packaging")]
+    )
     child.expect_exact("How is the project packaged for deployment?")
     child.expect_exact("- None (no container image) (Kubeflow Pipelines runs every step in the project's container")
     child.send(ENTER)
@@ -77,10 +92,11 @@ def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, cata
 def test_follow_up_question_appears_only_for_its_tool(tmp_path: Path, catalog: Catalog) -> None:
     child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
-    answer(child, "Which tool records parameters, metrics and models of each run?")
-    answer(child, "Which orchestrator runs the training pipeline?", DOWN + ENTER)  # Kubeflow Pipelines
+    answer_stages_before(child, catalog, "orchestration")
+    pick_kubeflow(child, catalog)
     answer(child, "Container image the pipeline components run in", "\x7f" * 40 + "ghcr.io/team/iris:1.0" + ENTER)
-    answer_stages_with_enter(child, catalog.prompted_stages[2:])
+    stages = [stage.id for stage in catalog.prompted_stages]
+    answer_stages_with_enter(child, catalog.prompted_stages[stages.index("orchestration") + 1 :])
     answer(child, "Generate this project?")
     child.expect(pexpect.EOF)
     pipeline = tmp_path / "iris-classifier" / "src" / "iris_classifier" / "kubeflow_pipeline.py"
@@ -90,7 +106,7 @@ def test_follow_up_question_appears_only_for_its_tool(tmp_path: Path, catalog: C
 def test_ctrl_c_at_a_question_exits_130_and_writes_nothing(tmp_path: Path, catalog: Catalog) -> None:
     child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
-    answer(child, "Which tool records parameters, metrics and models of each run?")
+    answer_stages_before(child, catalog, "orchestration")
     answer(child, "Which orchestrator runs the training pipeline?", CTRL_C)
     child.expect_exact("nothing was written")
     child.expect(pexpect.EOF)
@@ -184,7 +200,7 @@ def test_catalog_lists_every_tool_and_details_a_stage(catalog: Catalog, tmp_path
                 assert f"{offer.tool_id}" in listing and status in listing
     detail = _run("catalog", "orchestration", cwd=tmp_path).stdout
     assert "* airflow: Apache Airflow [default]" in detail
-    assert "- prefect: Prefect" in detail
+    assert "- argo_workflows: Argo Workflows" in detail
     unknown = _run("catalog", "nope", cwd=tmp_path)
     assert unknown.returncode == 2 and "choose one of" in unknown.stderr
 

@@ -70,8 +70,8 @@ def _replay_file(tmp_path: Path, **answers: Any) -> Path:
             + ", ".join(CATALOG.stage("orchestration").choices),
         ),
         (
-            {"orchestration": "prefect"},
-            "Prefect ('prefect') is catalogued for orchestration but cannot be generated yet",
+            {"orchestration": "argo_workflows"},
+            "Argo Workflows ('argo_workflows') is catalogued for orchestration but cannot be generated yet",
         ),
         ({"serving": "kserve"}, "('kserve') is catalogued for serving but cannot be generated yet"),
     ],

@@ -47,7 +47,7 @@ def test_unknown_tool_names_the_valid_choices(catalog: Catalog) -> None:
 
 
 def test_catalogued_but_unselectable_tool_is_refused_as_such(catalog: Catalog) -> None:
-    [problem] = problems(catalog, orchestration="prefect")
+    [problem] = problems(catalog, orchestration="argo_workflows")
     assert "catalogued for orchestration but cannot be generated yet" in problem
 
 

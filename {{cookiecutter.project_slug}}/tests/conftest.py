@@ -42,7 +42,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     yield tmp_path
-    # Some clients export what they were configured with (MLflow sets MLFLOW_TRACKING_URI):
+    # Some clients export what they were configured with (a tracking URI, say):
     # put the environment back so nothing reaches the next test.
     os.environ.clear()
     os.environ.update(saved)
