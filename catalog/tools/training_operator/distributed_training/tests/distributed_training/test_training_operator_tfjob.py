@@ -73,17 +73,16 @@ def _as_json_schema(node: Any) -> Any:
         return [_as_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
-    schema = {
-        key: ({name: _as_json_schema(sub) for name, sub in value.items()} if key == "properties" else _as_json_schema(value))
-        for key, value in node.items()
-    }
+    schema = {key: _as_json_schema(value) for key, value in node.items() if key != "properties"}
+    if "properties" in node:  # property names are not keywords
+        schema["properties"] = {name: _as_json_schema(sub) for name, sub in node["properties"].items()}
     if schema.get("x-kubernetes-int-or-string") and "anyOf" not in schema:
         schema["anyOf"] = [{"type": "integer"}, {"type": "string"}]
     if schema.get("nullable") and "type" in schema:
         schema["type"] = [schema["type"], "null"]
-    if "properties" in schema and "additionalProperties" not in schema:
-        if not schema.get("x-kubernetes-preserve-unknown-fields"):
-            schema["additionalProperties"] = False
+    open_object = "additionalProperties" in schema or schema.get("x-kubernetes-preserve-unknown-fields")
+    if "properties" in schema and not open_object:
+        schema["additionalProperties"] = False
     return schema
 
 
@@ -173,7 +172,7 @@ LIMITS = f"{CHIEF}.template.spec.containers.0.resources.limits"
     [
         (f"{CHIEF}.replicas", "one", "'one' is not of type 'integer'"),
         (f"{CHIEF}.replica", 2, "Additional properties are not allowed ('replica' was unexpected)"),
-        (f"{LIMITS}.cpu", "lots", "'lots' is not valid under any of the given schemas"),
+        (f"{LIMITS}.cpu", "lots", "'lots' does not match"),  # a Kubernetes quantity
         ("spec.runPolicy.backoffLimit", 2**31, "is not a 'int32'"),
         (f"{CHIEF}.template.spec.containers", {"name": "tensorflow"}, "is not of type 'array'"),
     ],
@@ -259,17 +258,16 @@ def _run_replica(job: dict[str, Any], replica_type: str, index: int, cwd: Path) 
 
 
 @pytest.mark.integration
-def test_the_chief_trains_and_publishes_the_model(job: dict[str, Any], workdir: Path, settings: Settings) -> None:
-    line = _run_replica(job, "Chief", 0, workdir)
-    assert float(line.split()[0].removeprefix("accuracy=")) >= settings.min_accuracy
+def test_the_chief_trains_and_publishes_and_a_worker_would_only_repeat_it(
+    job: dict[str, Any], workdir: Path, settings: Settings
+) -> None:
+    """The job as written publishes a model; a Worker added to it would train the same whole model again."""
+    chief = _run_replica(job, "Chief", 0, workdir)
+    assert float(chief.split()[0].removeprefix("accuracy=")) >= settings.min_accuracy
     assert registry.load_model(settings) is not None
 
-
-@pytest.mark.integration
-def test_a_worker_would_only_repeat_the_training(job: dict[str, Any], workdir: Path) -> None:
-    """What the README says: with a Worker added, each replica gets its TF_CONFIG and trains the whole model."""
     job["spec"]["tfReplicaSpecs"]["Worker"] = copy.deepcopy(job["spec"]["tfReplicaSpecs"]["Chief"])
     tf_config = json.loads(_tf_config(job, "Worker", 0) or "{}")
     assert tf_config["task"] == {"type": "worker", "index": 0}
     assert sorted(tf_config["cluster"]) == ["chief", "worker"]
-    assert _run_replica(job, "Chief", 0, workdir) == _run_replica(job, "Worker", 0, workdir)
+    assert _run_replica(job, "Worker", 0, workdir) == chief
