@@ -139,4 +139,5 @@ def defaults(catalog: Catalog, **overrides: str) -> dict[str, Any]:
     answers: dict[str, Any] = {q.key: q.default for q in catalog.project_questions}
     answers |= {"project_slug": "iris-classifier", "package_name": "iris_classifier"}
     answers |= {stage.id: stage.default for stage in catalog.prompted_stages}
+    answers |= {question.context_key: question.default for question in catalog.follow_ups}
     return answers | overrides
