@@ -21,6 +21,10 @@ from mlops_template.serialize import toml_document, yaml_document
 
 TEMPLATES = "templates"
 COMPOSE_HEADER = "# The team stack: `make up` builds and starts it, `make down` stops it.\n"
+PRE_COMMIT_HEADER = (
+    "# `pre-commit install` runs these before every commit. Every hook runs the\n"
+    "# tool installed by `make install` (language: system), so nothing is downloaded.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,11 @@ def gitignore(catalog: Catalog, stack: Stack) -> str:
     return "\n".join(lines) + "\n"
 
 
+def pre_commit_config(catalog: Catalog, stack: Stack) -> str:
+    hooks = [*catalog.base_pre_commit, *(hook for offer in stack.offers for hook in offer.pre_commit)]
+    return PRE_COMMIT_HEADER + yaml_document({"repos": [{"repo": "local", "hooks": hooks}]})
+
+
 def compose_document(context: dict[str, Any], stack: Stack) -> dict[str, Any] | None:
     """``compose.yaml`` as data from the chosen tools' services, or None when no tool runs a service."""
     env = environment(context)
@@ -176,6 +185,7 @@ def write_shared_files(catalog: Catalog, context: dict[str, Any], stack: Stack, 
         "pyproject.toml": toml_document(pyproject(catalog, context, stack)),
         ".env.example": env_example(stack),
         ".gitignore": gitignore(catalog, stack),
+        ".pre-commit-config.yaml": pre_commit_config(catalog, stack),
         "Makefile": env.get_template("Makefile.jinja").render(stack=stack),
         "README.md": env.get_template("README.md.jinja").render(
             stack=stack, sections=readme_sections, layout=layout, stages=catalog.prompted_stages
@@ -196,8 +206,9 @@ def assemble(catalog: Catalog, context: dict[str, Any], project_dir: Path) -> St
     stack = build_stack(catalog, context)
     env = environment(context)
     for offer in stack.offers:
-        if offer.files_dir.is_dir():
-            render_tree(env, offer.files_dir, project_dir, {"stack": stack}, f"{offer.tool_id} ({offer.stage_id})")
+        for files_dir in offer.files_dirs:
+            if files_dir.is_dir():
+                render_tree(env, files_dir, project_dir, {"stack": stack}, f"{offer.tool_id} ({offer.stage_id})")
     write_shared_files(catalog, context, stack, project_dir)
     remove_bytecode(project_dir)
     return stack

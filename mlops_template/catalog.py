@@ -10,7 +10,7 @@ hooks import this module inside whatever Python runs cookiecutter.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,17 @@ class Offer:
     requires: tuple[Rule, ...] = ()
     conflicts: tuple[Rule, ...] = ()
     questions: tuple[FollowUp, ...] = ()
+    pre_commit: tuple[dict[str, Any], ...] = ()
+    """Hooks for the project's ``.pre-commit-config.yaml`` (local, ``language: system``)."""
+    extends: tuple[str, ...] = ()
+    """The tools of the same stage this offer builds on, nearest first: their files and
+    contributions come with it, and a rule that names one of them is met by this tool too."""
+    base_dirs: tuple[Path, ...] = ()
+
+    @property
+    def files_dirs(self) -> tuple[Path, ...]:
+        """Every folder rendered for this offer: the ones it extends first, its own last."""
+        return (*self.base_dirs, self.files_dir)
 
 
 @dataclass(frozen=True)
@@ -166,6 +177,7 @@ class Catalog:
     base_env: tuple[EnvVar, ...]
     base_scripts: dict[str, str]
     base_gitignore: tuple[str, ...]
+    base_pre_commit: tuple[dict[str, Any], ...]
     pyproject_tools: dict[str, Any]
     version: str
     root: Path
@@ -266,7 +278,73 @@ def _offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir:
         requires=_rules(spec.get("requires", [])),
         conflicts=_rules(spec.get("conflicts", [])),
         questions=tuple(FollowUp(**question) for question in spec.get("questions", ())),
+        pre_commit=tuple(spec.get("pre_commit", ())),
+        extends=(spec["extends"],) if "extends" in spec else (),
     )
+
+
+def _extend(offer: Offer, base: Offer) -> Offer:
+    """``offer`` on top of the (already extended) ``base``: base contributions first, its own added."""
+    return replace(
+        offer,
+        packages=base.packages + offer.packages,
+        extra_packages=base.extra_packages + offer.extra_packages,
+        dev_packages=base.dev_packages + offer.dev_packages,
+        services=base.services + offer.services,
+        env=base.env + offer.env,
+        make=base.make + offer.make,
+        scripts=base.scripts | offer.scripts,
+        gitignore=base.gitignore + offer.gitignore,
+        readme="\n".join(text for text in (base.readme, offer.readme) if text),
+        layout=base.layout | offer.layout,
+        serve=offer.serve or base.serve,
+        compose=offer.compose or base.compose,
+        requires=base.requires + offer.requires,
+        conflicts=base.conflicts + offer.conflicts,
+        questions=base.questions + offer.questions,
+        pre_commit=base.pre_commit + offer.pre_commit,
+        extends=(*offer.extends, *base.extends),
+        base_dirs=base.files_dirs,
+    )
+
+
+def _resolve_extends(offers: list[Offer]) -> list[Offer]:
+    """Merge every offer with the offers it extends, in the same stage."""
+    by_id = {offer.tool_id: offer for offer in offers}
+
+    def resolved(offer: Offer, seen: tuple[str, ...]) -> Offer:
+        if not offer.extends:
+            return offer
+        [base_id] = offer.extends
+        base = by_id.get(base_id)
+        if base is None or base_id in seen:
+            problem = "extends itself" if base is not None else f"extends '{base_id}', which offers no {offer.stage_id}"
+            raise CatalogError(f"{offer.tool_id} in {offer.stage_id} {problem}")
+        return _extend(offer, resolved(base, (*seen, offer.tool_id)))
+
+    return [resolved(offer, (offer.tool_id,)) for offer in offers]
+
+
+def _widen_rules(stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
+    """A rule naming a tool is met (or broken) by the tools that extend it as well."""
+    heirs = {(stage.id, offer.tool_id): offer.extends for stage in stages for offer in stage.offers}
+
+    def widened(rule: Rule) -> Rule:
+        more = tuple(
+            tool_id
+            for (stage_id, tool_id), bases in heirs.items()
+            if stage_id == rule.stage_id and set(bases) & set(rule.tool_ids) and tool_id not in rule.tool_ids
+        )
+        return replace(rule, tool_ids=rule.tool_ids + more)
+
+    def with_widened_rules(offer: Offer) -> Offer:
+        return replace(
+            offer,
+            requires=tuple(map(widened, offer.requires)),
+            conflicts=tuple(map(widened, offer.conflicts)),
+        )
+
+    return tuple(replace(stage, offers=tuple(map(with_widened_rules, stage.offers))) for stage in stages)
 
 
 def _tool_offers(tools: list[dict[str, Any]], tools_dir: Path) -> dict[str, list[Offer]]:
@@ -274,7 +352,7 @@ def _tool_offers(tools: list[dict[str, Any]], tools_dir: Path) -> dict[str, list
     for tool in tools:
         for stage_id, spec in tool["stages"].items():
             offers.setdefault(stage_id, []).append(_offer(tool, stage_id, spec, tools_dir))
-    return offers
+    return {stage_id: _resolve_extends(stage_offers) for stage_id, stage_offers in offers.items()}
 
 
 def _build_stage(spec: dict[str, Any], offers: list[Offer]) -> Stage:
@@ -320,7 +398,7 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
     unknown = set(offers) - {spec["id"] for spec in stage_specs}
     if unknown:
         raise CatalogError(f"tools name unknown stages: {sorted(unknown)}")
-    stages = tuple(_build_stage(spec, offers.get(spec["id"], [])) for spec in stage_specs)
+    stages = _widen_rules(tuple(_build_stage(spec, offers.get(spec["id"], [])) for spec in stage_specs))
     _check_rules(stages)
     return Catalog(
         stages=stages,
@@ -338,6 +416,7 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
         base_env=tuple(EnvVar(**var) for var in project["env"]),
         base_scripts=dict(project["scripts"]),
         base_gitignore=tuple(project["gitignore"]),
+        base_pre_commit=tuple(project["pre_commit"]),
         pyproject_tools=project["pyproject_tools"],
         version=_template_version(root),
         root=root,

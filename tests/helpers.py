@@ -89,19 +89,25 @@ def _repairable(catalog: Catalog, stack: dict[str, str], *fixed: str) -> bool:
 def tool_covering_stacks(catalog: Catalog) -> list[dict[str, str]]:
     """Few valid stacks that together use every selectable tool at least once, the default stack first.
 
-    Greedy set cover over every valid stack; the slow tier installs these, so
-    each real install proves tools no earlier install proved.
+    Greedy: each new stack starts from a tool no stack has used yet, then takes, stage by
+    stage, the choice that keeps it valid and uses the most unused tools. The slow tier
+    installs these, so each real install proves tools no earlier install proved.
     """
     stages = catalog.prompted_stages
-    combos = itertools.product(*(stage.choices for stage in stages))
-    candidates = [dict(zip((s.id for s in stages), combo, strict=True)) for combo in combos]
-    candidates = [stack for stack in candidates if _compatible(catalog, stack)]
     stacks = [{stage.id: stage.default for stage in stages}]
     missing = {(stage.id, choice) for stage in stages for choice in stage.choices} - set(stacks[0].items())
     while missing:
-        best = max(candidates, key=lambda stack: len(set(stack.items()) & missing))
-        stacks.append(best)
-        missing -= set(best.items())
+        target_stage, target_choice = min(missing)
+        stack = stacks[0] | {target_stage: target_choice}
+        for stage in stages:
+            if stage.id != target_stage:
+                options = [stack | {stage.id: choice} for choice in stage.choices]
+                stack = max(options, key=lambda s: (_compatible(catalog, s), len(set(s.items()) & missing)))
+        if not _compatible(catalog, stack):
+            stack = _repaired(catalog, stack, target_stage)
+        assert stack, f"no valid stack uses {target_stage}={target_choice}"
+        stacks.append(stack)
+        missing -= set(stack.items())
     return stacks
 
 
@@ -139,4 +145,5 @@ def defaults(catalog: Catalog, **overrides: str) -> dict[str, Any]:
     answers: dict[str, Any] = {q.key: q.default for q in catalog.project_questions}
     answers |= {"project_slug": "iris-classifier", "package_name": "iris_classifier"}
     answers |= {stage.id: stage.default for stage in catalog.prompted_stages}
+    answers |= {question.context_key: question.default for question in catalog.follow_ups}
     return answers | overrides

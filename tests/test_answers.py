@@ -16,8 +16,10 @@ from tests.helpers import defaults
 def test_saved_answers_are_public_and_in_catalog_order(catalog: Catalog) -> None:
     context = defaults(catalog) | {"_output_dir": "/somewhere", "_stack": {}}
     document = json.loads(answers.dumps(catalog, context))
-    assert list(document["cookiecutter"]) == [q.key for q in catalog.project_questions] + [
-        s.id for s in catalog.prompted_stages
+    assert list(document["cookiecutter"]) == [
+        *(q.key for q in catalog.project_questions),
+        *(s.id for s in catalog.prompted_stages),
+        *(q.context_key for q in catalog.follow_ups),
     ]
     assert document["_template_version"] == catalog.version
 

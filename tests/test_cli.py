@@ -36,15 +36,23 @@ def answer_project_with_enter(child: pexpect.spawn, catalog: Catalog) -> None:
 
 
 def answer_stages_with_enter(child: pexpect.spawn, stages: tuple[Stage, ...]) -> None:
-    """Enter on each stage; a follow-up question in between would stall this and fail the test."""
+    """Enter on each stage and on the follow-up questions of its default tool, which come right after it."""
     for stage in stages:
         answer(child, stage.question)
+        for follow_up in stage.selectable[0].questions:
+            answer(child, follow_up.prompt)
 
 
 def answer_stages_before(child: pexpect.spawn, catalog: Catalog, stage_id: str) -> None:
     """Enter on every stage asked before ``stage_id``."""
     ids = [stage.id for stage in catalog.prompted_stages]
     answer_stages_with_enter(child, catalog.prompted_stages[: ids.index(stage_id)])
+
+
+def image_question(catalog: Catalog) -> str:
+    """The image reference is a follow-up of the container packaging tool."""
+    [question] = catalog.stage("packaging").selectable[0].questions
+    return question.prompt
 
 
 def pick_kubeflow(child: pexpect.spawn, catalog: Catalog) -> None:
@@ -74,7 +82,6 @@ def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, cata
     answer_project_with_enter(child, catalog)
     answer_stages_before(child, catalog, "orchestration")
     pick_kubeflow(child, catalog)
-    answer(child, "Container image the pipeline components run in")
     stages = [stage.id for stage in catalog.prompted_stages]
     answer_stages_with_enter(
         child, catalog.prompted_stages[stages.index("orchestration") + 1 : stages.index("packaging")]
@@ -82,6 +89,8 @@ def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, cata
     child.expect_exact("How is the project packaged for deployment?")
     child.expect_exact("- None (no container image) (Kubeflow Pipelines runs every step in the project's container")
     child.send(ENTER)
+    answer(child, image_question(catalog))
+    answer_stages_with_enter(child, catalog.prompted_stages[stages.index("packaging") + 1 :])
     child.expect_exact("Generate this project?")
     child.send("n" + ENTER)
     child.expect_exact("Nothing generated.")
@@ -90,17 +99,37 @@ def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, cata
 
 
 def test_follow_up_question_appears_only_for_its_tool(tmp_path: Path, catalog: Catalog) -> None:
+    """The image reference is asked right after packaging=docker, and the pipeline runs that image."""
     child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
     answer_project_with_enter(child, catalog)
     answer_stages_before(child, catalog, "orchestration")
     pick_kubeflow(child, catalog)
-    answer(child, "Container image the pipeline components run in", "\x7f" * 40 + "ghcr.io/team/iris:1.0" + ENTER)
     stages = [stage.id for stage in catalog.prompted_stages]
-    answer_stages_with_enter(child, catalog.prompted_stages[stages.index("orchestration") + 1 :])
+    answer_stages_with_enter(
+        child, catalog.prompted_stages[stages.index("orchestration") + 1 : stages.index("packaging")]
+    )
+    answer(child, catalog.stage("packaging").question)
+    answer(child, image_question(catalog), "\x7f" * 40 + "ghcr.io/team/iris:1.0" + ENTER)
+    answer_stages_with_enter(child, catalog.prompted_stages[stages.index("packaging") + 1 :])
     answer(child, "Generate this project?")
     child.expect(pexpect.EOF)
     pipeline = tmp_path / "iris-classifier" / "src" / "iris_classifier" / "kubeflow_pipeline.py"
     assert '"ghcr.io/team/iris:1.0"' in pipeline.read_text()
+
+
+def test_no_image_question_without_an_image(tmp_path: Path, catalog: Catalog) -> None:
+    child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
+    answer_project_with_enter(child, catalog)
+    stages = [stage.id for stage in catalog.prompted_stages]
+    answer_stages_with_enter(child, catalog.prompted_stages[: stages.index("packaging")])
+    packaging = catalog.stage("packaging")
+    answer(child, packaging.question, DOWN * packaging.choices.index("none") + ENTER)
+    answer_stages_with_enter(child, catalog.prompted_stages[stages.index("packaging") + 1 :])
+    child.expect_exact("Your stack:")
+    assert image_question(catalog) not in (child.before or "")
+    child.expect_exact("Generate this project?")
+    child.send("n" + ENTER)
+    child.expect(pexpect.EOF)
 
 
 def test_ctrl_c_at_a_question_exits_130_and_writes_nothing(tmp_path: Path, catalog: Catalog) -> None:
@@ -147,9 +176,7 @@ def test_set_and_answers_files(tmp_path: Path) -> None:
     again = _run("new", "--answers", str(project / ".mlops-template-answers.json"), "-o", "copy", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert tree(tmp_path / "copy" / "fraud-model") == tree(project)
-    custom = _run(
-        "new", "--set", "orchestration=kubeflow", "--set", "pipeline_image=ghcr.io/x/y:2", "-o", "c", cwd=tmp_path
-    )
+    custom = _run("new", "--set", "orchestration=kubeflow", "--set", "image=ghcr.io/x/y:2", "-o", "c", cwd=tmp_path)
     assert custom.returncode == 0, custom.stderr
     assert "ghcr.io/x/y:2" in (tmp_path / "c" / "iris-classifier" / ".env.example").read_text()
     yaml_answers = tmp_path / "answers.yaml"
@@ -166,7 +193,7 @@ def test_set_and_answers_files(tmp_path: Path) -> None:
         (["--set", "orchestration=kubeflow", "--set", "packaging=none"], "set packaging=docker"),
         (["--set", "orchestration"], "is not KEY=VALUE"),
         (["--answers", "missing.yaml"], "cannot read answers file"),
-        (["--set", "orchestration=kubeflow", "--set", "pipeline_image=Bad Image"], "pipeline_image 'Bad Image'"),
+        (["--set", "orchestration=kubeflow", "--set", "image=Bad Image"], "image 'Bad Image'"),
     ],
 )
 def test_bad_answers_are_refused_and_nothing_is_written(tmp_path: Path, args: list[str], message: str) -> None:

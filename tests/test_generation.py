@@ -33,15 +33,24 @@ def _files(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
-SHARED_FILES = {"pyproject.toml", "Makefile", "README.md", ".env.example", ".gitignore", ANSWERS_FILE}
+SHARED_FILES = {
+    "pyproject.toml",
+    "Makefile",
+    "README.md",
+    ".env.example",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    ANSWERS_FILE,
+}
 
 
 def expected_files(catalog: Catalog, answers: dict[str, str]) -> set[str]:
     """The project template's files plus each chosen offer's folder, renamed, plus the assembled files."""
     rendered = {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in _files(PROJECT_TEMPLATE)}
     for offer in catalog.chosen_offers(answers):
-        if offer.files_dir.is_dir():
-            rendered |= {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in _files(offer.files_dir)}
+        for files_dir in offer.files_dirs:
+            if files_dir.is_dir():
+                rendered |= {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in _files(files_dir)}
     licence = {"LICENSE"} if answers["license"] != "Proprietary" else set()
     compose = (
         {"compose.yaml"} if any(o.compose.get("project_services") for o in catalog.chosen_offers(answers)) else set()
@@ -154,6 +163,17 @@ def test_dependencies_come_from_the_catalog(baked: tuple[dict[str, str], Path], 
     assert extras.pop("dev") == _requirements(catalog, answers, "dev_packages")
     assert extras == {o.tool_id: list(o.extra_packages) for o in catalog.chosen_offers(answers) if o.extra_packages}
     assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
+
+
+def test_pre_commit_runs_the_base_hooks_and_the_chosen_tools_hooks(
+    baked: tuple[dict[str, str], Path], catalog: Catalog
+) -> None:
+    answers, project = baked
+    [repo] = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())["repos"]
+    expected = [hook["id"] for hook in catalog.base_pre_commit]
+    expected += [hook["id"] for offer in catalog.chosen_offers(answers) for hook in offer.pre_commit]
+    assert repo["repo"] == "local" and [hook["id"] for hook in repo["hooks"]] == expected
+    assert {hook["language"] for hook in repo["hooks"]} == {"system"}, "a hook that downloads breaks offline commits"
 
 
 def test_readme_shows_the_chosen_stack(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:

@@ -48,7 +48,7 @@ def test_switching_orchestrator_keeps_edits_and_skips_deleted_files(
     edit(project / "Makefile", "test:  ## Fast tests", "test:  ## Fast tests, stopping early")
     (project / "README.md").write_text((project / "README.md").read_text() + "\n## Team notes\n\nOn-call: wiki.\n")
     edit(project / PACKAGE / "model.py", "max_iter: int = 500", "max_iter: int = 800")
-    (project / ".env.example").unlink()
+    (project / ".gitignore").unlink()
     edit(project / "tests" / "orchestration" / "test_airflow_dag.py", '"""The DAG', '"""Team-owned: the DAG')
     commit(project)
 
@@ -60,8 +60,8 @@ def test_switching_orchestrator_keeps_edits_and_skips_deleted_files(
     assert "## Team notes" in (project / "README.md").read_text()
     assert "## Kubeflow Pipelines" in (project / "README.md").read_text()
     assert "max_iter: int = 800" in (project / PACKAGE / "model.py").read_text()
-    assert not (project / ".env.example").exists()
-    assert "skip" in out and ".env.example" in out
+    assert not (project / ".gitignore").exists(), "the template changed it, but the team had deleted it"
+    assert "skip" in out and ".gitignore" in out
     assert not (project / "dags").exists()
     assert (project / "tests" / "orchestration" / "test_airflow_dag.py").exists(), (
         "a modified file of a dropped tool is kept"

@@ -52,7 +52,7 @@ def test_catalogued_but_unselectable_tool_is_refused_as_such(catalog: Catalog) -
 
 
 def test_incompatible_pair_names_both_answers_and_a_fix(catalog: Catalog) -> None:
-    assert problems(catalog, orchestration="kubeflow", packaging="none", __pipeline_image="ghcr.io/t/i:1") == [
+    assert problems(catalog, orchestration="kubeflow", packaging="none") == [
         "orchestration=kubeflow with packaging=none: Kubeflow Pipelines runs every step in the project's"
         " container image: set packaging=docker, or choose another orchestrator"
     ]
@@ -82,7 +82,7 @@ def test_private_context_keys_are_ignored(catalog: Catalog) -> None:
 
 
 def test_follow_up_answers_are_checked_only_for_the_chosen_tool(catalog: Catalog) -> None:
-    assert problems(catalog, orchestration="airflow", __pipeline_image="Not An Image") == []
-    [problem] = problems(catalog, orchestration="kubeflow", __pipeline_image="Not An Image")
-    assert problem.startswith("pipeline_image 'Not An Image' is invalid: use an image reference")
-    assert problems(catalog, orchestration="kubeflow", __pipeline_image="ghcr.io/team/iris:1.0") == []
+    assert problems(catalog, packaging="none", orchestration="none", __image="Not An Image") == []
+    [problem] = problems(catalog, packaging="docker", __image="Not An Image")
+    assert problem.startswith("image 'Not An Image' is invalid: use an image reference")
+    assert problems(catalog, packaging="docker", __image="ghcr.io/team/iris:1.0") == []

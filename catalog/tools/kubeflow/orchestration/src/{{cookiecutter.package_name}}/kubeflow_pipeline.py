@@ -18,7 +18,7 @@ from kfp import compiler, dsl
 from kfp.dsl import Dataset, Input, Metrics, Model, Output
 
 # The image built from this repository's Dockerfile; override at compile time.
-IMAGE = os.environ.get("PIPELINE_IMAGE", "{{ cookiecutter.__pipeline_image }}")
+IMAGE = os.environ.get("IMAGE", "{{ cookiecutter.__image }}")
 ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 RETRIES = 2
 

@@ -23,7 +23,7 @@ def test_pipeline_compiles_to_a_kfp_v2_spec(tmp_path: Path) -> None:
     assert sorted(tasks) == sorted(STEPS)
     assert sorted(tasks["register"]["dependentTasks"]) == ["evaluate", "split", "train"]
     images = {executor["container"]["image"] for executor in spec["deploymentSpec"]["executors"].values()}
-    assert images == {"{{ cookiecutter.__pipeline_image }}"}
+    assert images == {"{{ cookiecutter.__image }}"}
 
 
 @pytest.mark.integration
