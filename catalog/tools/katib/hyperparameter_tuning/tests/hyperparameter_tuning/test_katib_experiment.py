@@ -103,7 +103,7 @@ def test_each_trial_is_a_job_running_the_trial_command_in_the_project_image(mani
     assert pod.spec is not None
     assert pod.spec.restart_policy == "Never"
     (container,) = [c for c in pod.spec.containers if c.name == template["primaryContainerName"]]
-    assert container.image == "{{ cookiecutter.project_slug }}:latest"
+    assert container.image == "{{ cookiecutter.__image }}"
     assert container.resources is not None
     assert container.resources.limits
     scripts = {entry.name: entry.value for entry in entry_points(group="console_scripts")}
