@@ -17,6 +17,7 @@ import itertools
 import os
 from pathlib import Path
 
+from hera.expr import g
 from hera.workflows import DAG, Container, Resources, RetryStrategy, Task, Volume, Workflow
 from hera.workflows.models import Backoff, IntOrString, PodSecurityContext, VolumeClaimGC
 
@@ -30,17 +31,15 @@ ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 IMAGE_USER = 10001
 
 WORKSPACE = "/workspace"
-{% raw -%}
 # Argo fills these in when it starts a step: the run's own folder, and the
 # hyper-parameters given to `argo submit -p`.
-RUN_DIR = WORKSPACE + "/{{workflow.name}}"
+RUN_DIR = f"{WORKSPACE}/{g.workflow.name:$}"
 HYPER_PARAMETERS = [
     "--regularization",
-    "{{workflow.parameters.regularization}}",
+    f"{g.workflow.parameters.regularization:$}",
     "--max-iter",
-    "{{workflow.parameters.max_iter}}",
+    f"{g.workflow.parameters.max_iter:$}",
 ]
-{%- endraw %}
 
 # Each step is retried on any failure, pod evictions included, after 30 s, then 60 s.
 RETRY = RetryStrategy(

@@ -145,9 +145,11 @@ def test_one_container_per_step_in_the_image_in_order_on_one_volume(tmp_path: Pa
     parameters = {p["name"]: p["value"] for p in document["spec"]["arguments"]["parameters"]}
     assert parameters == {"regularization": "0.5", "max_iter": "300"}
     for step in ("train", "evaluate"):
-        args = templates[step]["container"]["args"]
-        assert "{{ '{{' }}workflow.parameters.regularization}}" in args
-        assert "{{ '{{' }}workflow.parameters.max_iter}}" in args
+        assert templates[step]["container"]["args"][3:] == argo_workflow.HYPER_PARAMETERS
+    # Every variable the containers use is one Argo knows: the workflow's name or one of its parameters.
+    args = [arg for step in STEPS for arg in templates[step]["container"]["args"]]
+    used = {name for arg in args for name in ARGO_VARIABLE.findall(arg)}
+    assert used == {"workflow.name"} | {f"workflow.parameters.{name}" for name in parameters}
 
 
 def test_every_step_but_the_quality_gate_retries(tmp_path: Path) -> None:
@@ -168,8 +170,8 @@ def _commands_like_argo(document: dict[str, Any], volume: Path, **parameters: st
     """Each task's container, as this machine runs it, in dependency order.
 
     What the Argo controller and the pod would do is done by hand: parameters
-    given at submission replace the defaults, ``{{ '{{' }}workflow.name}}`` is a fixed
-    name, the volume's mount path is ``volume``, and the command runs with this
+    given at submission replace the defaults, the workflow's name is a fixed one,
+    the volume's mount path is ``volume``, and the command runs with this
     interpreter's scripts instead of the image's.
     """
     arguments = {p["name"]: p["value"] for p in document["spec"]["arguments"]["parameters"]} | parameters
