@@ -45,6 +45,9 @@ from {{ cookiecutter.package_name }}.model import TrainingParams
 
 PIPELINE_NAME = "{{ cookiecutter.project_slug }}-training"
 STEP_COMMAND = "{{ cookiecutter.project_slug }}-step"
+# Placeholders in a made-up account (123456789012): set the real ones in .env.
+PLACEHOLDER_IMAGE_URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/{{ cookiecutter.project_slug }}:latest"
+PLACEHOLDER_ROLE_ARN = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}-sagemaker"
 ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 
 # Where the jobs see the run folder. SageMaker downloads a job's inputs and uploads
@@ -71,7 +74,7 @@ SDK_DEFAULTS = {"SchemaVersion": "1.0", "SageMaker": {"PythonSDK": {"Modules": {
 
 @dataclass(frozen=True)
 class AwsSettings:
-    """Where the pipeline runs: read from ``SAGEMAKER_*`` settings (see ``.env.example``)."""
+    """Where the pipeline runs: the ``SAGEMAKER_*`` settings and ``AWS_DEFAULT_REGION`` (see ``.env.example``)."""
 
     image_uri: str
     role_arn: str
@@ -83,13 +86,11 @@ class AwsSettings:
     def from_env(cls) -> AwsSettings:
         env = os.environ.get
         return cls(
-            image_uri=env(
-                "SAGEMAKER_IMAGE_URI", "123456789012.dkr.ecr.us-east-1.amazonaws.com/{{ cookiecutter.project_slug }}:latest"
-            ),
-            role_arn=env("SAGEMAKER_ROLE_ARN", "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}-sagemaker"),
+            image_uri=env("SAGEMAKER_IMAGE_URI", PLACEHOLDER_IMAGE_URI),
+            role_arn=env("SAGEMAKER_ROLE_ARN", PLACEHOLDER_ROLE_ARN),
             bucket=env("SAGEMAKER_BUCKET", "{{ cookiecutter.project_slug }}-sagemaker"),
             prefix=env("SAGEMAKER_PREFIX", "{{ cookiecutter.project_slug }}"),
-            region=env("SAGEMAKER_REGION", "us-east-1"),
+            region=env("AWS_DEFAULT_REGION", "us-east-1"),
         )
 
 
@@ -255,7 +256,8 @@ def main(argv: list[str] | None = None) -> None:
     args.output.write_text(json.dumps(json.loads(pipeline.definition()), indent=2) + "\n", encoding="utf-8")
     print(args.output)
     if args.upsert:
-        response = pipeline.upsert(role_arn=aws.role_arn, description={{ cookiecutter.description | quoted }})
+        description = {{ cookiecutter.description | quoted }}
+        response = pipeline.upsert(role_arn=aws.role_arn, description=description)
         print(response["PipelineArn"])
 
 

@@ -13,7 +13,6 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,6 @@ from {{ cookiecutter.package_name }}.sagemaker_pipeline import (
     main,
 )
 
-from .conftest import OFFLINE_AWS
-
 COMMAND = "{{ cookiecutter.project_slug }}-step"
 STEPS = ["ingest", "split", "train", "evaluate", "register"]
 GATE, MODEL_PACKAGE = "quality-gate", "register-model-package"
@@ -40,10 +37,10 @@ JOB_ROOT = "/opt/ml/processing"
 
 
 @pytest.fixture(autouse=True)
-def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The AWS settings of conftest.py, and no connection to anything but 127.0.0.1."""
-    for name, value in OFFLINE_AWS.items():
-        monkeypatch.setenv(name, value)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No connection to anything but 127.0.0.1 (the AWS settings are those of conftest.py)."""
+    # The shared fixture cleared .env.example's settings; the SDK reads the region from the environment.
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     connect, getaddrinfo = socket.socket.connect, socket.getaddrinfo
 
     def local_only(host: object) -> None:
@@ -61,7 +58,6 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
-    yield
 
 
 def _steps(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -189,7 +185,7 @@ def test_upsert_creates_the_pipeline_on_a_local_sagemaker_api(
     )
     monkeypatch.setenv("AWS_ENDPOINT_URL", url)
     main(["--output", "pipeline.json", "--upsert"])
-    client = boto3.client("sagemaker", endpoint_url=url)
+    client = boto3.client("sagemaker", endpoint_url=url, region_name=AwsSettings.from_env().region)
     described = client.describe_pipeline(PipelineName=PIPELINE_NAME)
     assert described["RoleArn"] == AwsSettings.from_env().role_arn
     assert json.loads(described["PipelineDefinition"]) == json.loads((workdir / "pipeline.json").read_text())
@@ -228,7 +224,8 @@ class LocalExecution:
         job_root = self.root / "jobs" / job["Name"]
         local = lambda path: path.replace(JOB_ROOT, str(job_root))  # noqa: E731
         for run_input in arguments.get("ProcessingInputs", []):
-            shutil.copytree(self.s3(self.resolve(run_input["S3Input"]["S3Uri"])), local(run_input["S3Input"]["LocalPath"]))
+            source = run_input["S3Input"]
+            shutil.copytree(self.s3(self.resolve(source["S3Uri"])), local(source["LocalPath"]))
         [output] = arguments["ProcessingOutputConfig"]["Outputs"]
         Path(local(output["S3Output"]["LocalPath"])).mkdir(parents=True)
         app = arguments["AppSpecification"]
