@@ -52,15 +52,5 @@ def test_a_rejected_model_keeps_its_lineage_but_no_version(
     assert found["version"] is None
 
 
-def test_each_run_has_its_own_lineage(settings: Settings, recorded_lineage: RecordedLineage) -> None:
-    first, second = run_pipeline(settings), run_pipeline(settings)
-    first_lineage = recorded_lineage(RunFiles(first.run_dir).model)
-    second_lineage = recorded_lineage(RunFiles(second.run_dir).model)
-    assert first_lineage is not None and second_lineage is not None
-    assert first_lineage["dataset"] == RunFiles(first.run_dir).dataset.resolve()
-    assert second_lineage["dataset"] == RunFiles(second.run_dir).dataset.resolve()
-    assert first_lineage["version"] != second_lineage["version"]
-
-
 def test_an_unknown_model_has_no_lineage(workdir: Path, recorded_lineage: RecordedLineage) -> None:
     assert recorded_lineage(workdir / "never-trained.joblib") is None
