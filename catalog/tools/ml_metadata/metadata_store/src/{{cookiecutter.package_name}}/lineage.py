@@ -18,9 +18,9 @@ import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from ml_metadata import metadata_store
-from ml_metadata.proto import metadata_store_pb2 as mlmd
+from ml_metadata import MetadataStore, proto
 
 DATASET, MODEL = "DataSet", "Model"
 SPLITTER, TRAINER = "Splitter", "Trainer"
@@ -32,12 +32,12 @@ def store_path() -> Path:
     return Path(os.environ.get("MLMD_SQLITE_PATH", "mlmd.sqlite")).resolve()
 
 
-def connect() -> metadata_store.MetadataStore:
+def connect() -> MetadataStore:
     """Open the SQLite store, creating it on first use."""
-    config = mlmd.ConnectionConfig()
+    config = proto.ConnectionConfig()
     config.sqlite.filename_uri = str(store_path())
-    config.sqlite.connection_mode = mlmd.SqliteMetadataSourceConfig.READWRITE_OPENCREATE
-    return metadata_store.MetadataStore(config)
+    config.sqlite.connection_mode = proto.SqliteMetadataSourceConfig.READWRITE_OPENCREATE
+    return MetadataStore(config)
 
 
 def uri_of(path: Path) -> str:
@@ -48,59 +48,63 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _value(value: float | int | str) -> mlmd.Value:
+def _set(properties: Any, name: str, value: float | int | str) -> None:
+    """Store ``value`` in the MLMD property map under its own type (int, double or string)."""
     if isinstance(value, str):
-        return mlmd.Value(string_value=value)
-    if isinstance(value, int):
-        return mlmd.Value(int_value=value)
-    return mlmd.Value(double_value=value)
+        properties[name].string_value = value
+    elif isinstance(value, int):
+        properties[name].int_value = value
+    else:
+        properties[name].double_value = value
 
 
-def _types(store: metadata_store.MetadataStore) -> dict[str, int]:
+def _types(store: MetadataStore) -> dict[str, int]:
     """Register the types (idempotent: an existing identical type keeps its id)."""
-    string, integer, double = mlmd.STRING, mlmd.INT, mlmd.DOUBLE
+    # Property types by label: protobuf accepts enum names, and ``ml_metadata.proto``
+    # re-exports the messages but not the ``PropertyType`` values.
+    string, integer, double = "STRING", "INT", "DOUBLE"
     return {
-        DATASET: store.put_artifact_type(mlmd.ArtifactType(name=DATASET, properties={"digest": string})),
+        DATASET: store.put_artifact_type(proto.ArtifactType(name=DATASET, properties={"digest": string})),
         MODEL: store.put_artifact_type(
-            mlmd.ArtifactType(name=MODEL, properties={"digest": string, "quality_gate": string, "version": string})
+            proto.ArtifactType(name=MODEL, properties={"digest": string, "quality_gate": string, "version": string})
         ),
         SPLITTER: store.put_execution_type(
-            mlmd.ExecutionType(name=SPLITTER, properties={"test_size": double, "seed": integer})
+            proto.ExecutionType(name=SPLITTER, properties={"test_size": double, "seed": integer})
         ),
-        TRAINER: store.put_execution_type(mlmd.ExecutionType(name=TRAINER)),
-        PIPELINE: store.put_context_type(mlmd.ContextType(name=PIPELINE)),
+        TRAINER: store.put_execution_type(proto.ExecutionType(name=TRAINER)),
+        PIPELINE: store.put_context_type(proto.ContextType(name=PIPELINE)),
     }
 
 
-def _artifact(store: metadata_store.MetadataStore, type_id: int, path: Path) -> mlmd.Artifact:
+def _artifact(store: MetadataStore, type_id: int, path: Path) -> proto.Artifact:
     """The artifact recorded for this exact file (same URI and content), else a new one to insert."""
     digest = _digest(path)
     for artifact in sorted(store.get_artifacts_by_uri(uri_of(path)), key=lambda a: a.id, reverse=True):
         if artifact.type_id == type_id and artifact.properties["digest"].string_value == digest:
             return artifact
-    artifact = mlmd.Artifact(type_id=type_id, uri=uri_of(path), state=mlmd.Artifact.LIVE)
+    artifact = proto.Artifact(type_id=type_id, uri=uri_of(path), state=proto.Artifact.LIVE)
     artifact.properties["digest"].string_value = digest
     return artifact
 
 
-def _event(kind: int, key: str) -> mlmd.Event:
-    event = mlmd.Event(type=kind)
+def _event(kind: proto.Event.Type, key: str) -> proto.Event:
+    event = proto.Event(type=kind)
     event.path.steps.add().key = key
     return event
 
 
 def _record(
-    store: metadata_store.MetadataStore,
+    store: MetadataStore,
     types: dict[str, int],
-    execution: mlmd.Execution,
-    inputs: Mapping[str, mlmd.Artifact],
-    outputs: Mapping[str, mlmd.Artifact],
+    execution: proto.Execution,
+    inputs: Mapping[str, proto.Artifact],
+    outputs: Mapping[str, proto.Artifact],
 ) -> None:
     """Store the execution, its artifacts and events, and its attribution to the pipeline, in one transaction."""
-    execution.last_known_state = mlmd.Execution.COMPLETE
-    events = [(artifact, _event(mlmd.Event.INPUT, key)) for key, artifact in inputs.items()]
-    events += [(artifact, _event(mlmd.Event.OUTPUT, key)) for key, artifact in outputs.items()]
-    pipeline = mlmd.Context(type_id=types[PIPELINE], name=PIPELINE_NAME)
+    execution.last_known_state = proto.Execution.COMPLETE
+    events = [(artifact, _event(proto.Event.INPUT, key)) for key, artifact in inputs.items()]
+    events += [(artifact, _event(proto.Event.OUTPUT, key)) for key, artifact in outputs.items()]
+    pipeline = proto.Context(type_id=types[PIPELINE], name=PIPELINE_NAME)
     store.put_execution(execution, events, [pipeline], reuse_context_if_already_exist=True)
 
 
@@ -108,7 +112,7 @@ def record_split(dataset: Path, train: Path, test: Path, test_size: float, seed:
     """``train`` and ``test`` were split from ``dataset``."""
     store = connect()
     types = _types(store)
-    execution = mlmd.Execution(type_id=types[SPLITTER])
+    execution = proto.Execution(type_id=types[SPLITTER])
     execution.properties["test_size"].double_value = test_size
     execution.properties["seed"].int_value = seed
     inputs = {"dataset": _artifact(store, types[DATASET], dataset)}
@@ -131,9 +135,9 @@ def record_training(
     """
     store = connect()
     types = _types(store)
-    execution = mlmd.Execution(type_id=types[TRAINER])
+    execution = proto.Execution(type_id=types[TRAINER])
     for name, value in params.items():
-        execution.custom_properties[name].CopyFrom(_value(value))
+        _set(execution.custom_properties, name, value)
     trained = _artifact(store, types[MODEL], model)
     trained.properties["quality_gate"].string_value = "passed" if passed else "failed"
     for name, score in metrics.items():

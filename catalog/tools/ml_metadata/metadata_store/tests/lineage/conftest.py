@@ -8,31 +8,30 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pytest
-from ml_metadata import metadata_store
-from ml_metadata.proto import metadata_store_pb2 as mlmd
+from ml_metadata import MetadataStore, proto
 
 from {{ cookiecutter.package_name }} import lineage
 
 
-def path_of(artifact: mlmd.Artifact) -> Path:
+def path_of(artifact: proto.Artifact) -> Path:
     return Path(unquote(urlparse(artifact.uri).path))
 
 
-def producer(store: metadata_store.MetadataStore, artifact: mlmd.Artifact) -> mlmd.Execution:
+def producer(store: MetadataStore, artifact: proto.Artifact) -> proto.Execution:
     """The execution whose OUTPUT event made ``artifact``."""
-    (event,) = [e for e in store.get_events_by_artifact_ids([artifact.id]) if e.type == mlmd.Event.OUTPUT]
+    (event,) = [e for e in store.get_events_by_artifact_ids([artifact.id]) if e.type == proto.Event.OUTPUT]
     (execution,) = store.get_executions_by_id([event.execution_id])
     return execution
 
 
-def inputs(store: metadata_store.MetadataStore, execution: mlmd.Execution) -> dict[str, mlmd.Artifact]:
+def inputs(store: MetadataStore, execution: proto.Execution) -> dict[str, proto.Artifact]:
     """The artifacts ``execution`` read, by the key of their INPUT event."""
-    events = [e for e in store.get_events_by_execution_ids([execution.id]) if e.type == mlmd.Event.INPUT]
+    events = [e for e in store.get_events_by_execution_ids([execution.id]) if e.type == proto.Event.INPUT]
     artifacts = {a.id: a for a in store.get_artifacts_by_id([e.artifact_id for e in events])}
     return {e.path.steps[0].key: artifacts[e.artifact_id] for e in events}
 
 
-def plain(value: mlmd.Value) -> Any:
+def plain(value: proto.Value) -> Any:
     return getattr(value, value.WhichOneof("value"))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ml_metadata.proto import metadata_store_pb2 as mlmd
+from ml_metadata import proto
 
 from {{ cookiecutter.package_name }} import lineage
 from {{ cookiecutter.package_name }}.config import Settings
@@ -23,13 +23,14 @@ def test_the_store_holds_typed_artifacts_executions_and_the_pipeline_context(set
     store = lineage.connect()
     assert lineage.store_path() == (Path.cwd() / "mlmd.sqlite").resolve()
     datasets = store.get_artifacts_by_type(lineage.DATASET)
-    assert sorted(a.uri for a in datasets) == sorted(lineage.uri_of(p) for p in (files.dataset, files.train, files.test))
+    expected = (files.dataset, files.train, files.test)
+    assert sorted(a.uri for a in datasets) == sorted(lineage.uri_of(path) for path in expected)
     (model,) = store.get_artifacts_by_type(lineage.MODEL)
     assert model.uri == lineage.uri_of(files.model)
     assert model.properties["quality_gate"].string_value == "passed"
     assert model.properties["version"].string_value
     (trainer,) = store.get_executions_by_type(lineage.TRAINER)
-    assert trainer.last_known_state == mlmd.Execution.COMPLETE
+    assert trainer.last_known_state == proto.Execution.COMPLETE
     assert len(trainer.custom_properties["git_commit"].string_value) > 0
     (splitter,) = store.get_executions_by_type(lineage.SPLITTER)
     assert splitter.properties["seed"].int_value == settings.random_seed
