@@ -24,7 +24,7 @@ from hera.workflows.models import Backoff, IntOrString, PodSecurityContext, Volu
 from {{ cookiecutter.package_name }}.model import TrainingParams
 
 # The image built from this repository's Dockerfile; override when writing the YAML.
-IMAGE = os.environ.get("IMAGE", "{{ cookiecutter.project_slug }}:latest")
+IMAGE = os.environ.get("IMAGE", "{{ cookiecutter.__image }}")
 STEP_COMMAND = "{{ cookiecutter.project_slug }}-step"
 ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 # The Dockerfile's unprivileged user: the volume is made writable for its group.

@@ -134,7 +134,7 @@ def test_one_container_per_step_in_the_image_in_order_on_one_volume(tmp_path: Pa
     assert names, ".env.example lists the project's settings"
     for step in STEPS:
         container = templates[step]["container"]
-        assert container["image"] == argo_workflow.IMAGE == "{{ cookiecutter.project_slug }}:latest"
+        assert container["image"] == argo_workflow.IMAGE == "{{ cookiecutter.__image }}"
         assert container["command"] == [argo_workflow.STEP_COMMAND]
         assert container["args"][:3] == [step, "--run-dir", argo_workflow.RUN_DIR]
         assert "pip install" not in " ".join(container["command"] + container["args"]), "the image holds the package"
