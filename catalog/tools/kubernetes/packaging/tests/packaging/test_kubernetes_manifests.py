@@ -38,6 +38,7 @@ KUSTOMIZATION = BASE / "kustomization.yaml"
 OLDEST_RELEASE = "1.31"
 RELEASES = (OLDEST_RELEASE, all_versions()[-1])
 SERVICE_MODULE = "{{ cookiecutter.package_name }}.service"
+PROBES = ("startupProbe", "livenessProbe", "readinessProbe")
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -168,7 +169,8 @@ def test_the_pods_run_the_project_image_as_its_user(manifests: dict[str, dict[st
         # With a read-only root, the working directory (relative settings) and /tmp must be volumes.
         mounted = {mount["mountPath"] for mount in container["volumeMounts"]}
         assert {workdir, "/tmp"} <= mounted, kind
-        assert container["resources"]["requests"] and container["resources"]["limits"]["memory"], kind
+        assert container["resources"]["requests"], kind
+        assert container["resources"]["limits"]["memory"], kind
 
 
 def test_the_service_reaches_the_port_the_image_serves_on(manifests: dict[str, dict[str, Any]]) -> None:
@@ -183,7 +185,7 @@ def test_the_service_reaches_the_port_the_image_serves_on(manifests: dict[str, d
     assert ports[service_port["targetPort"]] == served == {{ stack.serve.port }}
     command: list[str] = json.loads(_dockerfile("CMD"))
     assert command[command.index("--port") + 1] == str(served), "the image's command serves on the exposed port"
-    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+    for probe in PROBES:
         assert ports[container[probe]["httpGet"]["port"]] == served, probe
 
 
@@ -214,7 +216,7 @@ def test_the_probes_answer_on_the_real_server(
     (With a model, readiness answers 200: the service contract tests check that in-process.)
     """
     [container] = _pod_spec(manifests["Deployment"])["containers"]
-    paths = {probe: container[probe]["httpGet"]["path"] for probe in ("startupProbe", "livenessProbe", "readinessProbe")}
+    paths = {probe: container[probe]["httpGet"]["path"] for probe in PROBES}
     url = start_server(
         lambda port: [sys.executable, "-m", SERVICE_MODULE, "--host", "127.0.0.1", "--port", str(port)],
         ready=paths["startupProbe"],
