@@ -221,7 +221,9 @@ class Catalog:
 
     @property
     def follow_ups(self) -> tuple[FollowUp, ...]:
-        return tuple(q for stage in self.prompted_stages for offer in stage.selectable for q in offer.questions)
+        """Each follow-up question once, though tools that extend its tool ask it too."""
+        questions = (q for stage in self.prompted_stages for offer in stage.selectable for q in offer.questions)
+        return tuple({q.key: q for q in questions}.values())
 
     def chosen_offers(self, answers: dict[str, Any]) -> list[Offer]:
         """The offers picked by ``answers`` (stages answered ``none`` pick nothing)."""

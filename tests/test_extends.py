@@ -58,6 +58,8 @@ def test_an_extending_offer_brings_its_base_first_then_its_own(tmp_path: Path) -
     assert heir.readme.startswith(base.readme) and heir.readme.endswith("The manifest.\n")
     assert [h["id"] for h in heir.pre_commit] == ["check-manifest"]
     assert heir.extends == ("docker",)
+    keys = [question.key for question in catalog.follow_ups]
+    assert len(keys) == len(set(keys)), "a question the heir inherits is still one question"
 
 
 def test_a_rule_naming_the_base_is_met_by_the_extending_tool(tmp_path: Path) -> None:
