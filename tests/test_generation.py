@@ -176,6 +176,15 @@ def test_pre_commit_runs_the_base_hooks_and_the_chosen_tools_hooks(
     assert {hook["language"] for hook in repo["hooks"]} == {"system"}, "a hook that downloads breaks offline commits"
 
 
+def test_make_help_lists_every_target_with_its_help(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:
+    answers, project = baked
+    listed = subprocess.run(["make", "help"], cwd=project, capture_output=True, text=True, check=True).stdout
+    rows = {line.split(maxsplit=1)[0]: line.split(maxsplit=1)[1] for line in listed.splitlines()}
+    for target in (t for offer in catalog.chosen_offers(answers) for t in offer.make):
+        assert target.target in rows, f"make help does not list {target.target}"
+    assert {"install", "lint", "test", "test-all", "train"} <= set(rows)
+
+
 def test_readme_shows_the_chosen_stack(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:
     answers, project = baked
     readme = (project / "README.md").read_text()
