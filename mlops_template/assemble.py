@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlops_template.catalog import Catalog, EnvVar, MakeTarget, Offer
+from mlops_template.catalog import Catalog, EnvVar, LocalService, MakeTarget, Offer
 from mlops_template.errors import CatalogError
 from mlops_template.render import environment, render_text, render_tree, render_value
 from mlops_template.serialize import toml_document, yaml_document
@@ -25,6 +25,7 @@ PRE_COMMIT_HEADER = (
     "# `pre-commit install` runs these before every commit. Every hook runs the\n"
     "# tool installed by `make install` (language: system), so nothing is downloaded.\n"
 )
+SERVICES_DIR = ".services/"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Stack:
     extras: dict[str, list[str]]
     dependencies: list[str]
     """The runtime requirements: the base packages plus the chosen tools' (``pyproject.toml``'s list)."""
+    local_services: tuple[LocalService, ...] = ()
+    """Servers ``make services-up`` starts on 127.0.0.1, each once even when two chosen tools need it."""
 
     @property
     def ci_targets(self) -> list[MakeTarget]:
@@ -63,6 +66,18 @@ def _merged_targets(offers: tuple[Offer, ...]) -> tuple[MakeTarget, ...]:
                 raise CatalogError(f"make target '{target.target}' is declared by two chosen tools")
             targets[target.target] = target
     return tuple(targets.values())
+
+
+def _merged_services(offers: tuple[Offer, ...]) -> tuple[LocalService, ...]:
+    services: dict[str, LocalService] = {}
+    for offer in offers:
+        for service in offer.local_services:
+            if services.setdefault(service.name, service) != service:
+                raise CatalogError(f"local service '{service.name}' is declared differently by two chosen tools")
+    ports = [service.port for service in services.values()]
+    if len(set(ports)) != len(ports):
+        raise CatalogError(f"two local services share a port: {sorted(ports)}")
+    return tuple(services.values())
 
 
 def _unique_sorted(items: list[str]) -> list[str]:
@@ -90,6 +105,9 @@ def build_stack(catalog: Catalog, context: dict[str, Any]) -> Stack:
         scripts=rendered(catalog.base_scripts) | {k: v for offer in offers for k, v in rendered(offer.scripts).items()},
         extras={offer.tool_id: list(offer.extra_packages) for offer in offers if offer.extra_packages},
         dependencies=_unique_sorted([*catalog.base_packages, *(p for offer in offers for p in offer.packages)]),
+        local_services=tuple(
+            LocalService(s.name, rendered(s.help), rendered(s.run), s.port, s.ready) for s in _merged_services(offers)
+        ),
     )
 
 
@@ -131,6 +149,8 @@ def env_example(stack: Stack) -> str:
 def gitignore(catalog: Catalog, stack: Stack) -> str:
     lines = list(catalog.base_gitignore)
     tool_lines = [line for offer in stack.offers for line in offer.gitignore]
+    if stack.local_services:
+        tool_lines.append(SERVICES_DIR)
     if tool_lines:
         lines.append("# Local stores of the chosen tools")
         lines += list(dict.fromkeys(tool_lines))

@@ -71,6 +71,21 @@ class MakeTarget:
 
 
 @dataclass(frozen=True)
+class LocalService:
+    """A server the project runs on 127.0.0.1 in place of a cloud service (``make services-up``).
+
+    ``run`` is one command, started in the background; ``ready`` is the path
+    that answers HTTP 200 on ``port`` once the server serves.
+    """
+
+    name: str
+    help: str
+    run: str
+    port: int
+    ready: str
+
+
+@dataclass(frozen=True)
 class Rule:
     """``requires``/``conflicts`` on another stage, with the sentence that tells the user the fix."""
 
@@ -109,6 +124,7 @@ class Offer:
     serve: dict[str, Any] = field(default_factory=dict)
     compose: dict[str, Any] = field(default_factory=dict)
     """Services (and volumes) for the team stack in ``compose.yaml``; ``project_env`` goes to the project's service."""
+    local_services: tuple[LocalService, ...] = ()
     requires: tuple[Rule, ...] = ()
     conflicts: tuple[Rule, ...] = ()
     questions: tuple[FollowUp, ...] = ()
@@ -275,6 +291,7 @@ def _offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir:
         layout=dict(spec.get("layout", {})),
         serve=dict(spec.get("serve", {})),
         compose=dict(spec.get("compose", {})),
+        local_services=tuple(LocalService(**service) for service in spec.get("local_services", ())),
         requires=_rules(spec.get("requires", [])),
         conflicts=_rules(spec.get("conflicts", [])),
         questions=tuple(FollowUp(**question) for question in spec.get("questions", ())),

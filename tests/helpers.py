@@ -17,6 +17,9 @@ from mlops_template.validation import tool_problems
 
 PROJECT_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.project_slug}}"
 CATALOG = load_catalog()
+# A tool catalogued for a prompted stage but not selectable there: the example the refusal
+# tests use, taken from the catalog so that making one tool selectable does not break them.
+CATALOGUED_ONLY = next(offer for stage in CATALOG.prompted_stages for offer in stage.offers if not offer.selectable)
 
 
 def tool(name: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from cookiecutter.main import cookiecutter
 
 from mlops_template.catalog import TEMPLATE_ROOT, Catalog, Stage
-from tests.helpers import tool, tree
+from tests.helpers import CATALOGUED_ONLY, tool, tree
 
 ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
 
@@ -227,7 +227,8 @@ def test_catalog_lists_every_tool_and_details_a_stage(catalog: Catalog, tmp_path
                 assert f"{offer.tool_id}" in listing and status in listing
     detail = _run("catalog", "orchestration", cwd=tmp_path).stdout
     assert "* airflow: Apache Airflow [default]" in detail
-    assert "- argo_workflows: Argo Workflows" in detail
+    reference_only = _run("catalog", CATALOGUED_ONLY.stage_id, cwd=tmp_path).stdout
+    assert f"- {CATALOGUED_ONLY.tool_id}: {CATALOGUED_ONLY.label}" in reference_only
     unknown = _run("catalog", "nope", cwd=tmp_path)
     assert unknown.returncode == 2 and "choose one of" in unknown.stderr
 

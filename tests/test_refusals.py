@@ -13,7 +13,7 @@ from cookiecutter.exceptions import FailedHookException
 
 from mlops_template.answers import ANSWERS_FILE
 from mlops_template.catalog import TEMPLATE_ROOT
-from tests.helpers import CATALOG
+from tests.helpers import CATALOG, CATALOGUED_ONLY
 
 
 def _run_cookiecutter(output: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -70,8 +70,9 @@ def _replay_file(tmp_path: Path, **answers: Any) -> Path:
             + ", ".join(CATALOG.stage("orchestration").choices),
         ),
         (
-            {"orchestration": "argo_workflows"},
-            "Argo Workflows ('argo_workflows') is catalogued for orchestration but cannot be generated yet",
+            {CATALOGUED_ONLY.stage_id: CATALOGUED_ONLY.tool_id},
+            f"{CATALOGUED_ONLY.label} ('{CATALOGUED_ONLY.tool_id}') is catalogued for {CATALOGUED_ONLY.stage_id}"
+            " but cannot be generated yet",
         ),
         ({"serving": "kserve"}, "('kserve') is catalogued for serving but cannot be generated yet"),
     ],

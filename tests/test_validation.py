@@ -8,7 +8,7 @@ from mlops_template.catalog import Catalog
 from mlops_template.errors import AnswersError
 from mlops_template.naming import package_problem, slug_problem
 from mlops_template.validation import check_answers
-from tests.helpers import CATALOG, defaults
+from tests.helpers import CATALOG, CATALOGUED_ONLY, defaults
 
 
 def problems(catalog: Catalog, **overrides: str) -> list[str]:
@@ -47,8 +47,8 @@ def test_unknown_tool_names_the_valid_choices(catalog: Catalog) -> None:
 
 
 def test_catalogued_but_unselectable_tool_is_refused_as_such(catalog: Catalog) -> None:
-    [problem] = problems(catalog, orchestration="argo_workflows")
-    assert "catalogued for orchestration but cannot be generated yet" in problem
+    [problem] = problems(catalog, **{CATALOGUED_ONLY.stage_id: CATALOGUED_ONLY.tool_id})
+    assert f"catalogued for {CATALOGUED_ONLY.stage_id} but cannot be generated yet" in problem
 
 
 def test_incompatible_pair_names_both_answers_and_a_fix(catalog: Catalog) -> None:

@@ -3,7 +3,9 @@
 The local runner (``pipeline.py``) and every orchestrator call these same
 functions. Passing paths instead of objects is what lets each step run in its
 own process, worker or container. The steps reach tools only through the stage
-interfaces: ``tracking`` records runs, ``registry`` publishes models.
+interfaces: ``tracking`` records runs, ``registry`` publishes models, ``lineage``
+records which data set each model comes from (from the files each step has, so
+it holds when steps run in separate processes).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import registry, tracking
+from {{ cookiecutter.package_name }} import lineage, registry, tracking
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.data import FEATURES, load_dataset, split_dataset, validate_dataset
 from {{ cookiecutter.package_name }}.model import TrainingParams, check_quality, evaluate_model, train_model
@@ -68,6 +70,7 @@ def split(dataset_path: Path, train_path: Path, test_path: Path, test_size: floa
     train, test = split_dataset(frame, test_size=test_size, seed=seed)
     _write(train, train_path)
     _write(test, test_path)
+    lineage.record_split(dataset_path, train_path, test_path, test_size=test_size, seed=seed)
 
 
 def train(train_path: Path, model_path: Path, params: TrainingParams) -> None:
@@ -84,14 +87,16 @@ def evaluate(
     logger.info("metrics: %s", metrics)
     _metrics_path(model_path).write_text(json.dumps(metrics), encoding="utf-8")
     passed = metrics[GATE_METRIC] >= settings.min_accuracy
+    split = {"test_size": settings.test_size, "seed": settings.random_seed}
+    run_params: dict[str, float | int | str] = {**params.as_dict(), **split, "git_commit": _git_commit()}
     with tracking.start_run(run_name="training"):
-        split = {"test_size": settings.test_size, "seed": settings.random_seed}
-        tracking.log_params({**params.as_dict(), **split, "git_commit": _git_commit()})
+        tracking.log_params(run_params)
         tracking.log_dataset(train_path, context="train")
         tracking.log_dataset(test_path, context="test")
         tracking.log_metrics(metrics)
         tracking.log_model(model_path)
         tracking.log_gate(passed=passed, threshold=settings.min_accuracy)
+    lineage.record_training(train_path, test_path, model_path, run_params, metrics, passed=passed)
     check_quality(metrics, settings.min_accuracy)
     return metrics
 
@@ -101,6 +106,7 @@ def register(model_path: Path, test_path: Path, settings: Settings) -> str:
     metrics = json.loads(_metrics_path(model_path).read_text(encoding="utf-8"))
     example = pd.read_csv(test_path)[list(FEATURES)].head(5)
     version = registry.publish(joblib.load(model_path), example, metrics, settings)
+    lineage.record_publication(model_path, version)
     champion = registry.alias_metrics(CHAMPION, settings)
     alias = CHAMPION if champion is None or metrics[GATE_METRIC] > champion[GATE_METRIC] else CHALLENGER
     registry.set_alias(version, alias, settings)
