@@ -61,16 +61,25 @@ def test_jupyterhub_initialises_with_the_config(workdir: Path) -> None:
     assert "Creating service jupyterhub-idle-culler" in result.stderr
 
 
+def test_jupyterhub_rejects_a_setting_of_the_wrong_type(workdir: Path) -> None:
+    """JupyterHub reports a bad setting of its own and exits, before it touches any state."""
+    broken = _broken_copy(workdir, 'c.JupyterHub.port = "8100"')
+    result = _jupyterhub("-f", str(broken), "--show-config-json")
+    assert result.returncode == 1
+    assert "The 'port' trait of a JupyterHub instance expected an int, not the str '8100'" in result.stderr
+    assert not (workdir / ".jupyterhub" / "jupyterhub.sqlite").exists()
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('c.JupyterHub.port = "8100"', "'port' trait of a JupyterHub instance expected an int"),
         ("c.Spawner.default_url = 8100", "'default_url' trait of a LocalProcessSpawner"),
         ('c.Authenticator.allow_all = "yes"', "'allow_all' trait of a PAMAuthenticator"),
         ('c.Spawner.mem_limit = "a lot"', "not a valid memory specification"),
     ],
 )
-def test_jupyterhub_rejects_a_setting_of_the_wrong_type(workdir: Path, line: str, message: str) -> None:
+def test_the_spawner_and_authenticator_reject_wrong_types(workdir: Path, line: str, message: str) -> None:
+    """JupyterHub builds a spawner only when a member starts a server: built here from the loaded file."""
     with pytest.raises(TraitError, match=message):
         _load(_broken_copy(workdir, line))
 
