@@ -245,7 +245,9 @@ def test_image_and_settings_are_the_projects(job: dict[str, Any]) -> None:
 def _run_replica(job: dict[str, Any], replica_type: str, index: int, cwd: Path) -> str:
     """The replica's container command, here, with the environment its pod would get."""
     container = _container(job, replica_type)
-    env = {**os.environ, **_env_file(PROJECT_ROOT / ".env.example")}  # the settings ConfigMap
+    # The settings ConfigMap, except the stores the test fixtures point at their own local
+    # stand-ins (the shared fixtures clear every other setting from the environment).
+    env = {**_env_file(PROJECT_ROOT / ".env.example"), **os.environ}
     env |= {variable["name"]: variable["value"] for variable in container.get("env", [])}
     if (tf_config := _tf_config(job, replica_type, index)) is not None:
         env["TF_CONFIG"] = tf_config
