@@ -2,9 +2,10 @@
 
 Each chosen offer's folder (``catalog/tools/<tool>/<stage>/``) is rendered into
 the project, then the shared files (``pyproject.toml``, ``Makefile``,
-``README.md``, ``.env.example``, ``.gitignore``) are built from the base in
-``catalog/project.yaml`` plus every chosen offer's contributions. Nothing here
-names a tool: the catalog says everything.
+``README.md``, ``.env.example``, ``.gitignore``, ``tests/conftest.py``) are
+built from the base in ``catalog/project.yaml`` plus every chosen offer's
+contributions, and the values the offers provide on their channels. Nothing
+here names a tool: the catalog says everything.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlops_template.catalog import Catalog, EnvVar, LocalService, MakeTarget, Offer
+from mlops_template.catalog import Catalog, Channel, EnvVar, LocalService, MakeTarget, Offer
 from mlops_template.errors import CatalogError
 from mlops_template.render import environment, render_text, render_tree, render_value
 from mlops_template.serialize import toml_document, yaml_document
@@ -33,7 +34,8 @@ class Stack:
     """The chosen offers and their merged contributions, rendered with the answers."""
 
     offers: tuple[Offer, ...]
-    serve: dict[str, Any]
+    channels: dict[str, Any]
+    """Channel name -> the merged value its chosen providers put on it (None or [] when none does)."""
     env: tuple[EnvVar, ...]
     make: tuple[MakeTarget, ...]
     scripts: dict[str, str]
@@ -80,6 +82,30 @@ def _merged_services(offers: tuple[Offer, ...]) -> tuple[LocalService, ...]:
     return tuple(services.values())
 
 
+def merged_channels(channels: dict[str, Channel], offers: tuple[Offer, ...]) -> dict[str, Any]:
+    """Every declared channel's value in this stack: ``one`` from its single provider, ``many`` from all."""
+    merged: dict[str, Any] = {}
+    for name, channel in channels.items():
+        values = [offer.provides[name] for offer in offers if name in offer.provides]
+        if channel.cardinality == "many":
+            merged[name] = list(dict.fromkeys(item for value in values for item in value))
+            continue
+        providers = [offer.tool_id for offer in offers if name in offer.provides]
+        if len(providers) > 1:
+            raise CatalogError(f"{name} is provided by more than one chosen tool: {', '.join(providers)}")
+        merged[name] = values[0] if values else None
+    return merged
+
+
+def _extras(offers: tuple[Offer, ...]) -> dict[str, list[str]]:
+    """One optional extra per tool, holding the extra packages of all its chosen offers."""
+    extras: dict[str, list[str]] = {}
+    for offer in offers:
+        if offer.extra_packages:
+            extras.setdefault(offer.tool_id, []).extend(offer.extra_packages)
+    return {tool: list(dict.fromkeys(packages)) for tool, packages in extras.items()}
+
+
 def _unique_sorted(items: list[str]) -> list[str]:
     return sorted(set(items), key=str.lower)
 
@@ -91,10 +117,9 @@ def build_stack(catalog: Catalog, context: dict[str, Any]) -> Stack:
     def rendered(value: Any) -> Any:
         return render_value(env, value, {})
 
-    serve = next((offer.serve for offer in offers if offer.serve), {})
     return Stack(
         offers=offers,
-        serve=rendered(serve),
+        channels=rendered(merged_channels(catalog.channels, offers)),
         env=tuple(
             EnvVar(var.name, rendered(var.default), var.comment) for var in _merged_env(catalog.base_env, offers)
         ),
@@ -103,7 +128,7 @@ def build_stack(catalog: Catalog, context: dict[str, Any]) -> Stack:
             for t in _merged_targets(offers)
         ),
         scripts=rendered(catalog.base_scripts) | {k: v for offer in offers for k, v in rendered(offer.scripts).items()},
-        extras={offer.tool_id: list(offer.extra_packages) for offer in offers if offer.extra_packages},
+        extras=_extras(offers),
         dependencies=_unique_sorted([*catalog.base_packages, *(p for offer in offers for p in offer.packages)]),
         local_services=tuple(
             LocalService(s.name, rendered(s.help), rendered(s.run), s.port, s.ready) for s in _merged_services(offers)
@@ -207,6 +232,7 @@ def write_shared_files(catalog: Catalog, context: dict[str, Any], stack: Stack, 
         ".gitignore": gitignore(catalog, stack),
         ".pre-commit-config.yaml": pre_commit_config(catalog, stack),
         "Makefile": env.get_template("Makefile.jinja").render(stack=stack),
+        "tests/conftest.py": env.get_template("conftest.py.jinja").render(stack=stack),
         "README.md": env.get_template("README.md.jinja").render(
             stack=stack, sections=readme_sections, layout=layout, stages=catalog.prompted_stages
         ),
@@ -218,6 +244,7 @@ def write_shared_files(catalog: Catalog, context: dict[str, Any], stack: Stack, 
     if (catalog.root / TEMPLATES / "licenses" / f"{licence}.jinja").is_file():
         files["LICENSE"] = env.get_template(f"licenses/{licence}.jinja").render()
     for name, text in files.items():
+        (project_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (project_dir / name).write_text(text, encoding="utf-8")
 
 
@@ -228,7 +255,8 @@ def assemble(catalog: Catalog, context: dict[str, Any], project_dir: Path) -> St
     for offer in stack.offers:
         for files_dir in offer.files_dirs:
             if files_dir.is_dir():
-                render_tree(env, files_dir, project_dir, {"stack": stack}, f"{offer.tool_id} ({offer.stage_id})")
+                owner = f"{offer.tool_id} ({offer.stage_id})"
+                render_tree(env, files_dir, project_dir, {"stack": stack}, owner, offer.verbatim)
     write_shared_files(catalog, context, stack, project_dir)
     remove_bytecode(project_dir)
     return stack

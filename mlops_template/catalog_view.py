@@ -39,9 +39,9 @@ def stage_detail(stage: Stage) -> str:
         if packages:
             lines.append(f"    adds: {', '.join(packages)}")
         for rule in offer.requires:
-            lines.append(f"    requires {rule.stage_id} = {' or '.join(rule.tool_ids)}: {rule.message}")
+            lines.append(f"    requires {rule.describe()}: {rule.message}")
         for rule in offer.conflicts:
-            lines.append(f"    conflicts with {rule.stage_id} = {' or '.join(rule.tool_ids)}: {rule.message}")
+            lines.append(f"    conflicts with {rule.describe()}: {rule.message}")
     lines.append("")
     lines.append("* selectable now, - catalogued for reference")
     return "\n".join(lines)

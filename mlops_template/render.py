@@ -8,7 +8,9 @@ project name wherever it lands.
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -50,20 +52,32 @@ def render_value(env: StrictEnvironment, value: Any, variables: dict[str, Any]) 
 
 
 def render_tree(
-    env: StrictEnvironment, source: Path, project_dir: Path, variables: dict[str, Any], owner: str
+    env: StrictEnvironment,
+    source: Path,
+    project_dir: Path,
+    variables: dict[str, Any],
+    owner: str,
+    verbatim: tuple[str, ...] = (),
 ) -> list[str]:
     """Render every file under ``source`` into ``project_dir`` (paths are templates too).
 
-    Returns the written paths. Two tools writing the same file is a catalog
+    Files matching a ``verbatim`` glob (relative to ``source``; ``*`` crosses
+    folders, as in ``fnmatch``) are copied byte
+    for byte: vendored schemas, Helm charts and dashboards carry braces of their
+    own. Returns the written paths. Two tools writing the same file is a catalog
     error, never a silent overwrite.
     """
     written = []
     for path in sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        relative = render_text(env, path.relative_to(source).as_posix(), variables)
+        relative_source = path.relative_to(source)
+        relative = render_text(env, relative_source.as_posix(), variables)
         target = project_dir / relative
         if target.exists():
             raise CatalogError(f"{owner} writes {relative}, which another part of the template already wrote")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_text(env, path.read_text(encoding="utf-8"), variables), encoding="utf-8")
+        if any(fnmatch.fnmatchcase(relative_source.as_posix(), pattern) for pattern in verbatim):
+            shutil.copyfile(path, target)
+        else:
+            target.write_text(render_text(env, path.read_text(encoding="utf-8"), variables), encoding="utf-8")
         written.append(relative)
     return written

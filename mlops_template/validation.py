@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mlops_template.catalog import Catalog, Offer
+from mlops_template.catalog import Catalog, Offer, Rule
 from mlops_template.errors import AnswersError
 from mlops_template.naming import email_problem, package_problem, slug_problem
 
@@ -61,47 +61,56 @@ def tool_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
     if problems:
         return problems
     for offer in catalog.chosen_offers(answers):
-        problems += rule_problems(offer, answers)
+        problems += rule_problems(catalog, offer, answers)
     return problems
 
 
-def rule_problems(offer: Offer, answers: dict[str, Any]) -> list[str]:
+def _has(catalog: Catalog, capability: str, answers: dict[str, Any]) -> bool | None:
+    """Whether the stack ``answers`` describe has ``capability``; None while an unanswered stage could add it."""
+    if any(offer.has(capability) for offer in catalog.chosen_offers(answers) if offer.stage_id in answers):
+        return True
+    undecided = [stage for stage in catalog.prompted_stages if stage.id not in answers]
+    return None if any(offer.has(capability) for stage in undecided for offer in stage.selectable) else False
+
+
+def _broken(catalog: Catalog, rule: Rule, answers: dict[str, Any], required: bool) -> str | None:
+    """What of ``answers`` breaks ``rule`` (a requirement when ``required``, else a conflict), or None."""
+    if rule.capability:
+        has = _has(catalog, rule.capability, answers)
+        if required and has is False:
+            providers = " or ".join(f"{o.stage_id}={o.tool_id}" for o in catalog.capable(rule.capability))
+            return f"no tool that provides {rule.capability} ({providers})"
+        return f"{rule.capability}" if not required and has else None
+    value = answers.get(rule.stage_id)
+    if value is None:
+        return None
+    broken = value not in rule.tool_ids if required else value in rule.tool_ids
+    return f"{rule.stage_id}={value}" if broken else None
+
+
+def rule_problems(catalog: Catalog, offer: Offer, answers: dict[str, Any]) -> list[str]:
     """Why choosing ``offer`` breaks one of its requires/conflicts rules against ``answers``.
 
     Stages missing from ``answers`` count as undecided. Every chosen offer is
     checked, so a rule is enforced from whichever side declares it.
     """
     problems = []
-    for rule in offer.requires:
-        value = answers.get(rule.stage_id)
-        if value is not None and value not in rule.tool_ids:
-            problems.append(f"{offer.stage_id}={offer.tool_id} with {rule.stage_id}={value}: {rule.message}")
-    for rule in offer.conflicts:
-        value = answers.get(rule.stage_id)
-        if value in rule.tool_ids:
-            problems.append(f"{offer.stage_id}={offer.tool_id} with {rule.stage_id}={value}: {rule.message}")
+    for rules, required in ((offer.requires, True), (offer.conflicts, False)):
+        for rule in rules:
+            if cause := _broken(catalog, rule, answers, required):
+                problems.append(f"{offer.stage_id}={offer.tool_id} with {cause}: {rule.message}")
     return problems
-
-
-def _breaks(chosen: Offer, offer: Offer) -> str | None:
-    """The message of a rule of ``chosen`` that picking ``offer`` would break, or None."""
-    for rule in chosen.requires:
-        if rule.stage_id == offer.stage_id and offer.tool_id not in rule.tool_ids:
-            return rule.message
-    for rule in chosen.conflicts:
-        if rule.stage_id == offer.stage_id and offer.tool_id in rule.tool_ids:
-            return rule.message
-    return None
 
 
 def disabled_reason(catalog: Catalog, offer: Offer, earlier: dict[str, Any]) -> str | None:
     """Why ``offer`` cannot be picked after the ``earlier`` answers, or None if it can."""
-    for stage in catalog.prompted_stages:
-        chosen = stage.offer(str(earlier[stage.id])) if stage.id in earlier else None
-        if chosen is not None and (message := _breaks(chosen, offer)):
-            return message
-    problems = rule_problems(offer, earlier)
-    return problems[0].split(": ", 1)[1] if problems else None
+    picked = earlier | {offer.stage_id: offer.tool_id}
+    chosen = [c for c in catalog.chosen_offers(picked) if c.stage_id in picked]
+    for candidate in chosen:
+        problems = rule_problems(catalog, candidate, picked)
+        if problems:
+            return problems[0].split(": ", 1)[1]
+    return None
 
 
 def follow_up_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:

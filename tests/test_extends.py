@@ -62,14 +62,14 @@ def test_an_extending_offer_brings_its_base_first_then_its_own(tmp_path: Path) -
     assert len(keys) == len(set(keys)), "a question the heir inherits is still one question"
 
 
-def test_a_rule_naming_the_base_is_met_by_the_extending_tool(tmp_path: Path) -> None:
+def test_a_capability_of_the_base_is_had_by_the_extending_tool(tmp_path: Path) -> None:
     catalog = load_catalog(_catalog_copy(tmp_path, HEIR))
     needs_image = [
         offer
         for stage in catalog.stages
         for offer in stage.offers
         for rule in offer.requires
-        if "docker" in rule.tool_ids
+        if rule.capability == "container_image"
     ]
     assert needs_image, "the catalog has a tool that requires the container image"
     for offer in needs_image:

@@ -40,6 +40,7 @@ SHARED_FILES = {
     ".env.example",
     ".gitignore",
     ".pre-commit-config.yaml",
+    "tests/conftest.py",
     ANSWERS_FILE,
 }
 

@@ -78,11 +78,29 @@ def _answers(port: int) -> bool:
         return False
 
 
-def test_schema_requires_the_ready_path() -> None:
+def test_schema_requires_the_port() -> None:
     offer = SCHEMA["$defs"]["offer"]
-    service = {"name": "x", "help": "stands in for x", "run": "x-server", "port": 1234}
-    with pytest.raises(jsonschema.ValidationError, match="'ready' is a required property"):
+    service = {"name": "x", "help": "stands in for x", "run": "x-server", "ready": "/"}
+    with pytest.raises(jsonschema.ValidationError, match="'port' is a required property"):
         jsonschema.validate(service, offer["properties"]["local_services"]["items"])
+
+
+def test_a_service_that_speaks_no_http_is_up_once_its_port_listens(tmp_path: Path) -> None:
+    """Brokers and databases have no HTTP path to poll: an empty ``ready`` waits for the open port."""
+    port = _free_port()
+    listen = f"import socket, time; s = socket.create_server(('127.0.0.1', {port})); time.sleep(600)"
+    run = f'{sys.executable} -c "{listen}"'
+    broker = LocalService(name="broker", help="a stand-in that only listens", run=run, port=port)
+    project = _project(tmp_path, (broker,))
+    try:
+        started = _make(project, "services-up")
+        assert started.returncode == 0, started.stderr
+        assert "broker is up" in started.stdout
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            pass
+    finally:
+        stopped = _make(project, "services-down")
+    assert "stopped broker" in stopped.stdout
 
 
 def test_a_stack_without_local_services_has_no_services_targets(tmp_path: Path) -> None:

@@ -28,8 +28,8 @@ def _run_cookiecutter(output: Path, *args: str) -> subprocess.CompletedProcess[s
         (["package_name=class"], "would shadow the Python keyword"),
         (
             ["orchestration=kubeflow", "packaging=none"],
-            "orchestration=kubeflow with packaging=none: Kubeflow Pipelines runs every step in the project's"
-            " container image: set packaging=docker",
+            "orchestration=kubeflow with no tool that provides container_image (packaging=docker or"
+            " packaging=kubernetes): Kubeflow Pipelines runs every step in the project's container image",
         ),
         (["author_email=nobody"], "author_email 'nobody' is not an email address"),
     ],

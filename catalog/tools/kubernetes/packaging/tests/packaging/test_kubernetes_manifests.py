@@ -160,7 +160,7 @@ def test_the_service_reaches_the_port_the_image_serves_on(manifests: dict[str, d
     ports = {port["name"]: port["containerPort"] for port in container["ports"]}
     [service_port] = service["spec"]["ports"]
     served = int(_dockerfile("EXPOSE"))
-    assert ports[service_port["targetPort"]] == served == {{ stack.serve.port }}
+    assert ports[service_port["targetPort"]] == served == {{ stack.channels.http_service.port }}
     command: list[str] = json.loads(_dockerfile("CMD"))
     assert command[command.index("--port") + 1] == str(served), "the image's command serves on the exposed port"
     for probe in PROBES:

@@ -1,4 +1,4 @@
-"""boto3 clients on the test's local AWS endpoint (``local_aws`` in the project's root ``conftest.py``)."""
+"""boto3 clients on the test's local AWS endpoint (``local_aws`` in ``tests/plugins/local_aws.py``)."""
 
 from __future__ import annotations
 
