@@ -234,7 +234,7 @@ def write_shared_files(catalog: Catalog, context: dict[str, Any], stack: Stack, 
         "Makefile": env.get_template("Makefile.jinja").render(stack=stack),
         "tests/conftest.py": env.get_template("conftest.py.jinja").render(stack=stack),
         "README.md": env.get_template("README.md.jinja").render(
-            stack=stack, sections=readme_sections, layout=layout, stages=catalog.prompted_stages
+            stack=stack, sections=readme_sections, layout=layout, stages=catalog.active_stages
         ),
     }
     compose = compose_document(context, stack)

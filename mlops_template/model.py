@@ -181,8 +181,11 @@ class Stage:
 
     @property
     def prompted(self) -> bool:
-        """A stage is asked about once at least one of its tools is selectable."""
-        return bool(self.selectable)
+        """A stage is asked about once it offers a choice: two selectable tools (``none`` counts).
+
+        A stage with one selectable tool is not asked; that tool is simply part of every project.
+        """
+        return len(self.selectable) > 1
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -238,6 +241,11 @@ class Catalog:
         return tuple(stage for stage in self.stages if stage.prompted)
 
     @property
+    def active_stages(self) -> tuple[Stage, ...]:
+        """The stages every project has an implementation of: asked, or with their one tool."""
+        return tuple(stage for stage in self.stages if stage.selectable)
+
+    @property
     def question_keys(self) -> tuple[str, ...]:
         """Every answer a person gives, in asking order: project questions, then stages."""
         return tuple(q.key for q in self.project_questions) + tuple(s.id for s in self.prompted_stages)
@@ -245,13 +253,13 @@ class Catalog:
     @property
     def follow_ups(self) -> tuple[FollowUp, ...]:
         """Each follow-up question once, though tools that extend its tool ask it too."""
-        questions = (q for stage in self.prompted_stages for offer in stage.selectable for q in offer.questions)
+        questions = (q for stage in self.active_stages for offer in stage.selectable for q in offer.questions)
         return tuple({q.key: q for q in questions}.values())
 
     def chosen_offers(self, answers: dict[str, Any]) -> list[Offer]:
         """The offers picked by ``answers`` (stages answered ``none`` pick nothing)."""
         chosen = []
-        for stage in self.prompted_stages:
+        for stage in self.active_stages:
             offer = stage.offer(str(answers.get(stage.id, stage.default)))
             if offer is not None and offer.selectable:
                 chosen.append(offer)
@@ -259,4 +267,4 @@ class Catalog:
 
     def capable(self, capability: str) -> tuple[Offer, ...]:
         """The selectable offers that have ``capability``."""
-        return tuple(offer for stage in self.prompted_stages for offer in stage.selectable if offer.has(capability))
+        return tuple(offer for stage in self.active_stages for offer in stage.selectable if offer.has(capability))

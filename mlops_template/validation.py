@@ -65,9 +65,16 @@ def tool_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _decided(catalog: Catalog, answers: dict[str, Any]) -> list[Offer]:
+    """The offers ``answers`` pick so far: answered stages, and stages with one tool (never asked)."""
+    return [
+        o for o in catalog.chosen_offers(answers) if o.stage_id in answers or not catalog.stage(o.stage_id).prompted
+    ]
+
+
 def _has(catalog: Catalog, capability: str, answers: dict[str, Any]) -> bool | None:
     """Whether the stack ``answers`` describe has ``capability``; None while an unanswered stage could add it."""
-    if any(offer.has(capability) for offer in catalog.chosen_offers(answers) if offer.stage_id in answers):
+    if any(offer.has(capability) for offer in _decided(catalog, answers)):
         return True
     undecided = [stage for stage in catalog.prompted_stages if stage.id not in answers]
     return None if any(offer.has(capability) for stage in undecided for offer in stage.selectable) else False
@@ -105,8 +112,7 @@ def rule_problems(catalog: Catalog, offer: Offer, answers: dict[str, Any]) -> li
 def disabled_reason(catalog: Catalog, offer: Offer, earlier: dict[str, Any]) -> str | None:
     """Why ``offer`` cannot be picked after the ``earlier`` answers, or None if it can."""
     picked = earlier | {offer.stage_id: offer.tool_id}
-    chosen = [c for c in catalog.chosen_offers(picked) if c.stage_id in picked]
-    for candidate in chosen:
+    for candidate in _decided(catalog, picked):
         problems = rule_problems(catalog, candidate, picked)
         if problems:
             return problems[0].split(": ", 1)[1]

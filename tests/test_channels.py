@@ -21,7 +21,7 @@ from mlops_template.render import environment, render_tree
 from mlops_template.validation import disabled_reason, tool_problems
 from tests.helpers import CATALOG, PROJECT_TEMPLATE, defaults
 
-SELECTABLE = [offer for stage in CATALOG.prompted_stages for offer in stage.selectable]
+SELECTABLE = [offer for stage in CATALOG.active_stages for offer in stage.selectable]
 READ = re.compile(r"stack\.channels\.([a-z][a-z0-9_]*)")
 
 

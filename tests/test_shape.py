@@ -20,7 +20,7 @@ SHARED_TEMPLATE_FILES = sorted(
 TOOL_NAMES = sorted(
     {
         name
-        for stage in CATALOG.prompted_stages
+        for stage in CATALOG.active_stages
         for offer in stage.selectable
         if offer.tool_id != NONE_ID
         for name in (offer.tool_id, offer.label)
@@ -36,7 +36,7 @@ def test_shared_template_files_name_no_tool(path: Path) -> None:
 
 
 def test_no_template_file_compares_an_answer_with_a_tool() -> None:
-    ids = "|".join(sorted({o.tool_id for s in CATALOG.prompted_stages for o in s.selectable} - {NONE_ID}))
+    ids = "|".join(sorted({o.tool_id for s in CATALOG.active_stages for o in s.selectable} - {NONE_ID}))
     comparison = re.compile(rf"cookiecutter\.\w+\s*[!=]=\s*['\"]({ids})['\"]")
     files = [p for p in TEMPLATE_ROOT.rglob("*") if p.is_file() and p.suffix in {".py", ".jinja", ".yml", ".yaml", ""}]
     offenders = [
@@ -49,13 +49,13 @@ def test_no_template_file_compares_an_answer_with_a_tool() -> None:
 
 def test_generator_code_names_no_tool() -> None:
     """mlops_template/ reads tools from the catalog; a tool id as a literal there is a special case."""
-    ids = {offer.tool_id for stage in CATALOG.prompted_stages for offer in stage.selectable} - {NONE_ID}
+    ids = {offer.tool_id for stage in CATALOG.active_stages for offer in stage.selectable} - {NONE_ID}
     for module in sorted((TEMPLATE_ROOT / "mlops_template").glob("*.py")):
         literals = {node.value for node in ast.walk(ast.parse(module.read_text())) if isinstance(node, ast.Constant)}
         assert not literals & ids, f"{module.name} names {sorted(literals & ids)}"
 
 
-@pytest.mark.parametrize("stage", [s for s in CATALOG.prompted_stages if s.interface], ids=lambda s: s.id)
+@pytest.mark.parametrize("stage", [s for s in CATALOG.active_stages if s.interface], ids=lambda s: s.id)
 def test_every_selectable_tool_implements_its_stage_interface(stage: object, catalog: Catalog) -> None:
     for offer in stage.selectable:  # type: ignore[attr-defined]
         modules = [files_dir / stage.interface for files_dir in offer.files_dirs]  # type: ignore[attr-defined]
@@ -66,7 +66,7 @@ def test_every_selectable_tool_implements_its_stage_interface(stage: object, cat
 
 def test_every_selectable_tool_brings_files_or_says_why_not(catalog: Catalog) -> None:
     """A selectable tool with an empty folder would silently generate nothing ("none" may)."""
-    for stage in catalog.prompted_stages:
+    for stage in catalog.active_stages:
         for offer in stage.selectable:
             if offer.tool_id != NONE_ID:
                 assert offer.files_dir.is_dir() and any(offer.files_dir.rglob("*")), f"{offer.files_dir} is empty"
@@ -74,7 +74,7 @@ def test_every_selectable_tool_brings_files_or_says_why_not(catalog: Catalog) ->
 
 def test_tool_files_never_collide_with_the_project_template(catalog: Catalog) -> None:
     base = {p.relative_to(PROJECT_TEMPLATE).as_posix() for p in PROJECT_TEMPLATE.rglob("*") if p.is_file()}
-    for stage in catalog.prompted_stages:
+    for stage in catalog.active_stages:
         for offer in stage.selectable:
             if offer.files_dir.is_dir():
                 mine = {p.relative_to(offer.files_dir).as_posix() for p in offer.files_dir.rglob("*") if p.is_file()}

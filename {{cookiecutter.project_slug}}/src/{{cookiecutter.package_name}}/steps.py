@@ -3,9 +3,10 @@
 The local runner (``pipeline.py``) and every orchestrator call these same
 functions. Passing paths instead of objects is what lets each step run in its
 own process, worker or container. The steps reach tools only through the stage
-interfaces: ``tracking`` records runs, ``registry`` publishes models, ``lineage``
-records which data set each model comes from (from the files each step has, so
-it holds when steps run in separate processes).
+interfaces (``interfaces.py``): ``storage`` holds the raw data, ``features`` turns
+it into the training table, ``tracking`` records runs, ``registry`` publishes
+models, ``lineage`` records which data set each model comes from (from the files
+each step has, so it holds when steps run in separate processes).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import lineage, registry, tracking
+from {{ cookiecutter.package_name }} import features, lineage, registry, storage, tracking
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.data import FEATURES, load_dataset, split_dataset, validate_dataset
 from {{ cookiecutter.package_name }}.model import TrainingParams, check_quality, evaluate_model, train_model
@@ -30,6 +31,8 @@ logger = logging.getLogger(__name__)
 # the champion on the gate metric, otherwise it waits as the challenger.
 CHAMPION, CHALLENGER = "champion", "challenger"
 GATE_METRIC = "accuracy"
+RAW_DATA = "raw/iris.csv"
+"""The storage key of the raw data; the first run lands the data set shipped with scikit-learn there."""
 
 
 def _git_commit() -> str:
@@ -56,8 +59,10 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 
 
 def ingest(dataset_path: Path) -> int:
-    """Load and validate the data set, write it to ``dataset_path``; return the row count."""
-    frame = load_dataset()
+    """Read the raw data from storage, build and validate the training table at ``dataset_path``; return its rows."""
+    if not storage.exists(RAW_DATA):
+        storage.write_table(RAW_DATA, load_dataset())
+    frame = features.training_frame(storage.read_table(RAW_DATA))
     validate_dataset(frame)
     _write(frame, dataset_path)
     logger.info("ingested %d rows into %s", len(frame), dataset_path)
