@@ -21,6 +21,7 @@ from mlops_template.update import run_update
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+DESCRIPTION = "Generate an MLOps project from the tool catalog, update it, or browse the catalog."
 NEEDS_TERMINAL = (
     "no terminal to ask the questions on: pass --no-input (all defaults), --answers FILE, or --set STAGE=TOOL"
 )
@@ -81,7 +82,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mlops-template", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="mlops-template", description=DESCRIPTION)
     parser.add_argument("--template", type=Path, default=TEMPLATE_ROOT, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
 
