@@ -20,6 +20,8 @@ import yaml
 from mlops_template.errors import CatalogError
 
 NONE_ID = "none"
+# The folder of a tool whose files several of its offers use, generated once for all of them.
+SHARED_DIR = "shared"
 # A wheel carries a copy of the template (see setup.py); a checkout is its own template.
 _PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "template"
 TEMPLATE_ROOT = (
@@ -134,11 +136,16 @@ class Offer:
     """The tools of the same stage this offer builds on, nearest first: their files and
     contributions come with it, and a rule that names one of them is met by this tool too."""
     base_dirs: tuple[Path, ...] = ()
+    untyped_imports: tuple[str, ...] = ()
+    """Packages this offer's modules import that ship no type information: mypy skips only those."""
+    shared_dir: Path | None = None
+    """``catalog/tools/<tool>/shared/``, when this offer uses the modules the tool's offers share."""
 
     @property
     def files_dirs(self) -> tuple[Path, ...]:
-        """Every folder rendered for this offer: the ones it extends first, its own last."""
-        return (*self.base_dirs, self.files_dir)
+        """Every folder rendered for this offer: the tool's shared one, the ones it extends, its own last."""
+        shared = (self.shared_dir,) if self.shared_dir else ()
+        return (*shared, *self.base_dirs, self.files_dir)
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,7 @@ class Catalog:
     base_scripts: dict[str, str]
     base_gitignore: tuple[str, ...]
     base_pre_commit: tuple[dict[str, Any], ...]
+    base_untyped_imports: tuple[str, ...]
     pyproject_tools: dict[str, Any]
     version: str
     root: Path
@@ -299,6 +307,8 @@ def _offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir:
         questions=tuple(FollowUp(**question) for question in spec.get("questions", ())),
         pre_commit=tuple(spec.get("pre_commit", ())),
         extends=(spec["extends"],) if "extends" in spec else (),
+        untyped_imports=tuple(spec.get("untyped_imports", ())),
+        shared_dir=tools_dir / tool["id"] / SHARED_DIR if spec.get("shared_files") else None,
     )
 
 
@@ -322,6 +332,7 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         conflicts=base.conflicts + offer.conflicts,
         questions=base.questions + offer.questions,
         pre_commit=base.pre_commit + offer.pre_commit,
+        untyped_imports=base.untyped_imports + offer.untyped_imports,
         extends=(*offer.extends, *base.extends),
         base_dirs=base.files_dirs,
     )
@@ -436,6 +447,7 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
         base_scripts=dict(project["scripts"]),
         base_gitignore=tuple(project["gitignore"]),
         base_pre_commit=tuple(project["pre_commit"]),
+        base_untyped_imports=tuple(project.get("untyped_imports", ())),
         pyproject_tools=project["pyproject_tools"],
         version=_template_version(root),
         root=root,

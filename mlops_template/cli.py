@@ -60,7 +60,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         overrides = saved.read(Path(args.answers)) if args.answers else {}
         answers = resolve(root, catalog, overrides | _parse_sets(args.set))
     project = generate(root, catalog, answers, Path(args.output_dir))
-    print(f"Generated {project}\n\nNext steps:\n  cd {project}\n  python -m venv .venv && . .venv/bin/activate")
+    python = answers["python_version"]
+    print(f"Generated {project}\n\nNext steps:\n  cd {project}")
+    print(f"  uv venv --python {python} && . .venv/bin/activate  # or: python{python} -m venv .venv && ...")
     print("  make install && make test && make train && make serve")
     return 0
 

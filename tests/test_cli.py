@@ -208,6 +208,14 @@ def test_bad_answers_are_refused_and_nothing_is_written(tmp_path: Path, args: li
     assert list(tmp_path.iterdir()) == []
 
 
+def test_next_steps_create_the_venv_with_the_chosen_python(tmp_path: Path) -> None:
+    result = _run("new", "--set", "python_version=3.12", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "uv venv --python 3.12" in result.stdout
+    assert "python3.12 -m venv .venv" in result.stdout
+    assert "python -m venv" not in result.stdout
+
+
 def test_help_is_plain_text(tmp_path: Path) -> None:
     result = _run("--help", cwd=tmp_path)
     assert result.returncode == 0
