@@ -48,6 +48,10 @@ def read(path: Path) -> dict[str, Any]:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise AnswersError([f"cannot read answers file {path}: {error.strerror}"]) from error
+    except UnicodeDecodeError as error:
+        raise AnswersError(
+            [f"answers file {path} is not UTF-8 text (byte {error.start} is not UTF-8): save it as UTF-8"]
+        ) from error
     except yaml.YAMLError as error:
         raise AnswersError([f"answers file {path} is not valid YAML or JSON: {error}"]) from error
     if isinstance(document, dict) and "cookiecutter" in document:

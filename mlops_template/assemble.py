@@ -154,10 +154,15 @@ def pyproject(catalog: Catalog, context: dict[str, Any], stack: Stack) -> dict[s
         },
         "scripts": stack.scripts,
     }
+    tools = render_value(env, catalog.pyproject_tools, {})
+    untyped = _unique_sorted([*catalog.base_untyped_imports, *(m for o in stack.offers for m in o.untyped_imports)])
+    if untyped:
+        modules = [pattern for module in untyped for pattern in (module, f"{module}.*")]
+        tools.setdefault("mypy", {})["overrides"] = [{"module": modules, "ignore_missing_imports": True}]
     return {
         "build-system": {"requires": ["setuptools>=77"], "build-backend": "setuptools.build_meta"},
         "project": project,
-        "tool": render_value(env, catalog.pyproject_tools, {}),
+        "tool": tools,
     }
 
 
@@ -252,9 +257,12 @@ def assemble(catalog: Catalog, context: dict[str, Any], project_dir: Path) -> St
     """Write the chosen tools' files and the shared files into ``project_dir``."""
     stack = build_stack(catalog, context)
     env = environment(context)
+    # A tool's shared folder comes with each of its offers that uses it: render it once.
+    rendered: set[Path] = set()
     for offer in stack.offers:
         for files_dir in offer.files_dirs:
-            if files_dir.is_dir():
+            if files_dir.is_dir() and files_dir not in rendered:
+                rendered.add(files_dir)
                 owner = f"{offer.tool_id} ({offer.stage_id})"
                 render_tree(env, files_dir, project_dir, {"stack": stack}, owner, offer.verbatim)
     write_shared_files(catalog, context, stack, project_dir)

@@ -16,6 +16,7 @@ from mlops_template.errors import CatalogError
 from mlops_template.loader import TEMPLATE_ROOT, read_raw
 from mlops_template.model import (
     NONE_ID,
+    SHARED_DIR,
     Catalog,
     Channel,
     EnvVar,
@@ -30,6 +31,7 @@ from mlops_template.model import (
 
 __all__ = [
     "NONE_ID",
+    "SHARED_DIR",
     "TEMPLATE_ROOT",
     "Catalog",
     "Channel",
@@ -72,6 +74,7 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
         base_scripts=dict(project["scripts"]),
         base_gitignore=tuple(project["gitignore"]),
         base_pre_commit=tuple(project["pre_commit"]),
+        base_untyped_imports=tuple(project.get("untyped_imports", ())),
         pyproject_tools=project["pyproject_tools"],
         version=loader.template_version(root),
         root=root,

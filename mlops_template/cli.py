@@ -21,6 +21,7 @@ from mlops_template.update import run_update
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+DESCRIPTION = "Generate an MLOps project from the tool catalog, update it, or browse the catalog."
 NEEDS_TERMINAL = (
     "no terminal to ask the questions on: pass --no-input (all defaults), --answers FILE, or --set STAGE=TOOL"
 )
@@ -59,7 +60,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         overrides = saved.read(Path(args.answers)) if args.answers else {}
         answers = resolve(root, catalog, overrides | _parse_sets(args.set))
     project = generate(root, catalog, answers, Path(args.output_dir))
-    print(f"Generated {project}\n\nNext steps:\n  cd {project}\n  python -m venv .venv && . .venv/bin/activate")
+    python = answers["python_version"]
+    print(f"Generated {project}\n\nNext steps:\n  cd {project}")
+    print(f"  uv venv --python {python} && . .venv/bin/activate  # or: python{python} -m venv .venv && ...")
     print("  make install && make test && make train && make serve")
     return 0
 
@@ -81,7 +84,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mlops-template", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="mlops-template", description=DESCRIPTION)
     parser.add_argument("--template", type=Path, default=TEMPLATE_ROOT, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
 

@@ -17,7 +17,7 @@ from cookiecutter.prompt import prompt_for_config
 from mlops_template import answers as saved
 from mlops_template.catalog import Catalog
 from mlops_template.errors import AnswersError
-from mlops_template.validation import check_answers, unknown_keys
+from mlops_template.validation import check_answers, choice_problems, unknown_keys
 
 
 def raw_defaults(template_root: Path) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def raw_defaults(template_root: Path) -> dict[str, Any]:
 
 def resolve(template_root: Path, catalog: Catalog, overrides: dict[str, Any]) -> dict[str, Any]:
     """Defaults of ``cookiecutter.json`` with ``overrides`` applied and derived values rendered."""
-    problems = unknown_keys(catalog, overrides)
+    problems = unknown_keys(catalog, overrides) + choice_problems(catalog, overrides)
     if problems:
         raise AnswersError(problems)
     # Follow-up answers are given by their plain key; cookiecutter knows them as __key.

@@ -46,6 +46,7 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         conflicts=base.conflicts + offer.conflicts,
         questions=base.questions + offer.questions,
         pre_commit=base.pre_commit + offer.pre_commit,
+        untyped_imports=base.untyped_imports + offer.untyped_imports,
         extends=(*offer.extends, *base.extends),
         base_dirs=base.files_dirs,
     )

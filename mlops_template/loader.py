@@ -15,7 +15,17 @@ from typing import Any
 import yaml
 
 from mlops_template.errors import CatalogError
-from mlops_template.model import Channel, EnvVar, FollowUp, LocalService, MakeTarget, Offer, ProjectQuestion, Rule
+from mlops_template.model import (
+    SHARED_DIR,
+    Channel,
+    EnvVar,
+    FollowUp,
+    LocalService,
+    MakeTarget,
+    Offer,
+    ProjectQuestion,
+    Rule,
+)
 
 # The C loader, when PyYAML has it, reads the catalog's ~80 files several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -98,6 +108,8 @@ def offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir: 
         questions=tuple(FollowUp(**question) for question in spec.get("questions", ())),
         pre_commit=tuple(spec.get("pre_commit", ())),
         extends=(spec["extends"],) if "extends" in spec else (),
+        untyped_imports=tuple(spec.get("untyped_imports", ())),
+        shared_dir=tools_dir / tool["id"] / SHARED_DIR if spec.get("shared_files") else None,
     )
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from mlops_template.errors import CatalogError
 
 NONE_ID = "none"
+# The folder of a tool whose files several of its offers use, generated once for all of them.
+SHARED_DIR = "shared"
 
 
 @dataclass(frozen=True)
@@ -153,11 +155,16 @@ class Offer:
     """The tools of the same stage this offer builds on, nearest first: their files and
     contributions come with it."""
     base_dirs: tuple[Path, ...] = ()
+    untyped_imports: tuple[str, ...] = ()
+    """Packages this offer's modules import that ship no type information: mypy skips only those."""
+    shared_dir: Path | None = None
+    """``catalog/tools/<tool>/shared/``, when this offer uses the modules the tool's offers share."""
 
     @property
     def files_dirs(self) -> tuple[Path, ...]:
-        """Every folder rendered for this offer: the ones it extends first, its own last."""
-        return (*self.base_dirs, self.files_dir)
+        """Every folder rendered for this offer: the tool's shared one, the ones it extends, its own last."""
+        shared = (self.shared_dir,) if self.shared_dir else ()
+        return (*shared, *self.base_dirs, self.files_dir)
 
     def has(self, capability: str) -> bool:
         return capability in self.provides or capability in self.capabilities
@@ -220,6 +227,7 @@ class Catalog:
     base_scripts: dict[str, str]
     base_gitignore: tuple[str, ...]
     base_pre_commit: tuple[dict[str, Any], ...]
+    base_untyped_imports: tuple[str, ...]
     pyproject_tools: dict[str, Any]
     version: str
     root: Path

@@ -44,16 +44,28 @@ def _is_table(value: Any) -> bool:
     return isinstance(value, dict) and not value.get("__inline__", False)
 
 
-def _table(path: list[str], table: dict[str, Any], out: list[str]) -> None:
-    scalars = {k: v for k, v in table.items() if not _is_table(v)}
+def _is_table_array(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(_is_table(item) for item in value)
+
+
+def _table(path: list[str], table: dict[str, Any], out: list[str], array_item: bool = False) -> None:
+    """Write ``table`` at ``path``; a list of tables becomes ``[[path]]`` sections, as mypy's overrides are."""
+    scalars = {k: v for k, v in table.items() if not _is_table(v) and not _is_table_array(v)}
     tables = {k: v for k, v in table.items() if _is_table(v)}
-    if path and (scalars or not tables):
-        out.append(f"[{'.'.join(_key(part) for part in path)}]")
+    arrays = {k: v for k, v in table.items() if _is_table_array(v)}
+    name = ".".join(_key(part) for part in path)
+    if array_item:
+        out.append(f"[[{name}]]")
+    elif path and (scalars or not (tables or arrays)):
+        out.append(f"[{name}]")
     out.extend(f"{_key(key)} = {_value(value)}" for key, value in scalars.items())
     if scalars:
         out.append("")
     for key, value in tables.items():
         _table([*path, key], value, out)
+    for key, items in arrays.items():
+        for item in items:
+            _table([*path, key], item, out, array_item=True)
 
 
 def toml_document(data: dict[str, Any]) -> str:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from mlops_template.catalog import Catalog, Offer, Rule
+from mlops_template.catalog import Catalog, Offer, Rule, Stage
 from mlops_template.errors import AnswersError
 from mlops_template.naming import email_problem, package_problem, slug_problem
 
 # Free text lands in Python, TOML, YAML, Dockerfiles and Markdown, escaped for
 # each; only line breaks cannot fit the one-line places (titles, labels).
 FREE_TEXT_KEYS = ("project_name", "description", "author_name")
+# How a default names the earlier answer it is derived from.
+_SOURCE = re.compile(r"cookiecutter\.(\w+)")
 
 
 def _choice_list(choices: tuple[str, ...]) -> str:
@@ -35,13 +38,53 @@ def field_problem(catalog: Catalog, key: str, value: str) -> str | None:
     return None
 
 
-def project_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
+@dataclass(frozen=True)
+class _Refused:
+    """An answer that cannot be used, with the default it would have been derived by."""
+
+    key: str
+    context_key: str
+    value: str
+    default: str
+    problem: str
+
+
+def _project_refusals(catalog: Catalog, answers: dict[str, Any]) -> list[_Refused]:
     """Problems with the project-level answers (names, licence, Python version)."""
-    problems = []
+    refused = []
     for question in catalog.project_questions:
-        problem = field_problem(catalog, question.key, str(answers.get(question.key, question.default)))
-        if problem:
+        value = str(answers.get(question.key, question.default))
+        if problem := field_problem(catalog, question.key, value):
+            refused.append(_Refused(question.key, question.key, value, question.default, problem))
+    return refused
+
+
+def _tool_choice_problem(stage: Stage, value: str) -> str | None:
+    offer = stage.offer(value)
+    if offer is None:
+        return f"unknown tool '{value}' for {stage.id}: choose one of {_choice_list(stage.choices)}"
+    if not offer.selectable:
+        return (
+            f"{offer.label} ('{value}') is in the catalog for reference only: the template cannot generate it"
+            f" yet; selectable for {stage.id}: {_choice_list(stage.choices)}"
+        )
+    return None
+
+
+def choice_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
+    """Answers outside their question's choices, among the keys ``answers`` holds.
+
+    Checked before cookiecutter sees the answers: it refuses such a value with
+    a message that neither names the tool nor says what is wrong with it.
+    """
+    problems = []
+    for stage in catalog.prompted_stages:
+        if stage.id in answers and (problem := _tool_choice_problem(stage, str(answers[stage.id]))):
             problems.append(problem)
+    for question in catalog.project_questions:
+        if question.choices and question.key in answers:
+            problem = field_problem(catalog, question.key, str(answers[question.key]))
+            problems += [problem] if problem else []
     return problems
 
 
@@ -49,15 +92,8 @@ def tool_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
     """Unknown or not-yet-selectable tools, and pairs of answers that do not fit."""
     problems = []
     for stage in catalog.prompted_stages:
-        value = str(answers.get(stage.id, stage.default))
-        offer = stage.offer(value)
-        if offer is None:
-            problems.append(f"unknown tool '{value}' for {stage.id}: choose one of {_choice_list(stage.choices)}")
-        elif not offer.selectable:
-            problems.append(
-                f"{offer.label} ('{value}') is catalogued for {stage.id} but cannot be generated yet:"
-                f" choose one of {_choice_list(stage.choices)}"
-            )
+        problem = _tool_choice_problem(stage, str(answers.get(stage.id, stage.default)))
+        problems += [problem] if problem else []
     if problems:
         return problems
     for offer in catalog.chosen_offers(answers):
@@ -119,14 +155,65 @@ def disabled_reason(catalog: Catalog, offer: Offer, earlier: dict[str, Any]) -> 
     return None
 
 
-def follow_up_problems(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
+def _follow_up_refusals(catalog: Catalog, answers: dict[str, Any]) -> list[_Refused]:
     """Answers to the chosen tools' follow-up questions that do not match their pattern."""
-    problems = []
+    refused = []
     for offer in catalog.chosen_offers(answers):
         for question in offer.questions:
             value = str(answers.get(question.context_key, ""))
             if "{{" not in value and not re.match(question.pattern, value):
-                problems.append(f"{question.key} '{value}' is invalid: use {question.hint}")
+                problem = f"{question.key} '{value}' is invalid: use {question.hint}"
+                refused.append(_Refused(question.key, question.context_key, value, question.default, problem))
+    return refused
+
+
+def _derived_from(refused: _Refused, answers: dict[str, Any]) -> str | None:
+    """The answer ``refused.value`` was derived from, when it is what its default renders to (nobody typed it)."""
+    sources = _SOURCE.findall(refused.default)
+    if not sources:
+        return None
+    # Jinja is imported only here, once a derived value is wrong: the hook should start fast.
+    from jinja2 import TemplateError as JinjaError
+
+    from mlops_template.render import environment, render_text
+
+    try:
+        rendered = render_text(environment(answers), refused.default, {})
+    except JinjaError:
+        return None
+    return str(sources[0]) if rendered == refused.value else None
+
+
+def _reported_at_their_root(refusals: list[_Refused], answers: dict[str, Any]) -> list[str]:
+    """One problem per answer typed: values derived from a bad one are a hint on it, not problems of their own.
+
+    A project name with no letters gives an empty slug, package and image; the
+    person typed only the name, so the name is what they must fix.
+    """
+    derived = {r.context_key: source for r in refusals if (source := _derived_from(r, answers)) is not None}
+    by_root: dict[str, list[_Refused]] = {}
+    for refusal in refusals:
+        root = refusal.context_key
+        while root in derived:
+            root = derived[root]
+        by_root.setdefault(root, []).append(refusal)
+    problems = []
+    for root, group in by_root.items():
+        own = [r.problem for r in group if r.context_key == root]
+        followers = [r for r in group if r.context_key != root]
+        if not followers:
+            problems += own
+            continue
+        hint = "derived from it: " + ", ".join(f"{r.key} '{r.value}'" for r in followers)
+        if own:
+            problems.append(f"{own[0]} ({hint})")
+            continue
+        first = followers[0]
+        rule = first.problem.split(": ", 1)[-1]
+        problems.append(
+            f"{root} '{answers.get(root, '')}' gives an invalid {first.key}: change {root}, or set {first.key}"
+            f" yourself ({rule}); {hint}"
+        )
     return problems
 
 
@@ -142,11 +229,9 @@ def unknown_keys(catalog: Catalog, answers: dict[str, Any]) -> list[str]:
 
 def check_answers(catalog: Catalog, answers: dict[str, Any]) -> None:
     """Raise ``AnswersError`` listing every problem, or return if the answers can generate."""
+    refusals = _project_refusals(catalog, answers) + _follow_up_refusals(catalog, answers)
     problems = (
-        unknown_keys(catalog, answers)
-        + project_problems(catalog, answers)
-        + tool_problems(catalog, answers)
-        + follow_up_problems(catalog, answers)
+        unknown_keys(catalog, answers) + _reported_at_their_root(refusals, answers) + tool_problems(catalog, answers)
     )
     if problems:
         raise AnswersError(problems)

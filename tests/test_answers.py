@@ -44,3 +44,11 @@ def test_broken_answers_file_names_the_file(tmp_path: Path, content: str, messag
 def test_missing_answers_file(tmp_path: Path) -> None:
     with pytest.raises(AnswersError, match="cannot read answers file"):
         answers.read(tmp_path / "missing.json")
+
+
+def test_answers_file_not_in_utf8_names_the_file_and_the_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_bytes("project_name: Café\n".encode("latin-1"))
+    with pytest.raises(AnswersError, match="is not UTF-8 text") as error:
+        answers.read(path)
+    assert str(path) in str(error.value)

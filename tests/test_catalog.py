@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from mlops_template import cookiecutter_json
-from mlops_template.catalog import TEMPLATE_ROOT, Catalog, read_raw
+from mlops_template.catalog import SHARED_DIR, TEMPLATE_ROOT, Catalog, read_raw
 
 SCHEMAS = TEMPLATE_ROOT / "catalog" / "schema"
 SEEDS_README = TEMPLATE_ROOT.parent / "shared" / "seeds" / "README.md"
@@ -105,8 +105,17 @@ def test_tool_folders_hold_only_stage_folders_of_offers_the_tool_declares(catalo
     offers = {(o.tool_id, o.stage_id) for stage in catalog.stages for o in stage.offers}
     for folder in sorted((TEMPLATE_ROOT / "catalog" / "tools").iterdir()):
         for child in folder.iterdir():
-            if child.is_dir():
+            if child.is_dir() and child.name != SHARED_DIR:
                 assert (folder.name, child.name) in offers, f"{child} belongs to no offer of {folder.name}"
+
+
+def test_a_tool_has_a_shared_folder_exactly_when_one_of_its_offers_uses_it(catalog: Catalog) -> None:
+    users = {o.tool_id for stage in catalog.stages for o in stage.offers if o.shared_dir is not None}
+    for stage in catalog.stages:
+        for offer in stage.offers:
+            assert offer.shared_dir is None or offer.shared_dir.is_dir(), f"{offer.shared_dir} is missing"
+    folders = {p.parent.name for p in (TEMPLATE_ROOT / "catalog" / "tools").glob(f"*/{SHARED_DIR}") if p.is_dir()}
+    assert folders == users, "a shared folder no offer declares `shared_files: true` for is never generated"
 
 
 def test_catalogued_only_offers_have_no_files(catalog: Catalog) -> None:

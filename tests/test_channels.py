@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 import re
 import shutil
 from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
 
 from mlops_template.assemble import build_stack, merged_channels, write_shared_files
 from mlops_template.catalog import TEMPLATE_ROOT, Catalog, LocalService, Offer, Rule, load_catalog
@@ -28,7 +28,7 @@ READ = re.compile(r"stack\.channels\.([a-z][a-z0-9_]*)")
 def _texts(offer: Offer) -> str:
     """Everything of an offer that is rendered: its files and its contributions."""
     files = [p.read_text(errors="ignore") for d in offer.files_dirs if d.is_dir() for p in d.rglob("*") if p.is_file()]
-    return "\n".join([*files, yaml.safe_dump(dataclasses.asdict(offer) | {"files_dir": "", "base_dirs": ""})])
+    return "\n".join([*files, json.dumps(dataclasses.asdict(offer), default=str)])
 
 
 def _shared_texts() -> str:

@@ -194,6 +194,11 @@ def test_set_and_answers_files(tmp_path: Path) -> None:
         (["--set", "orchestration"], "is not KEY=VALUE"),
         (["--answers", "missing.yaml"], "cannot read answers file"),
         (["--set", "orchestration=kubeflow", "--set", "image=Bad Image"], "image 'Bad Image'"),
+        (
+            ["--set", f"{CATALOGUED_ONLY.stage_id}={CATALOGUED_ONLY.tool_id}"],
+            f"{CATALOGUED_ONLY.label} ('{CATALOGUED_ONLY.tool_id}') is in the catalog for reference only",
+        ),
+        (["--set", "python_version=3.9"], "python_version '3.9' is not offered"),
     ],
 )
 def test_bad_answers_are_refused_and_nothing_is_written(tmp_path: Path, args: list[str], message: str) -> None:
@@ -201,6 +206,20 @@ def test_bad_answers_are_refused_and_nothing_is_written(tmp_path: Path, args: li
     assert result.returncode == 2
     assert message in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_next_steps_create_the_venv_with_the_chosen_python(tmp_path: Path) -> None:
+    result = _run("new", "--set", "python_version=3.12", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "uv venv --python 3.12" in result.stdout
+    assert "python3.12 -m venv .venv" in result.stdout
+    assert "python -m venv" not in result.stdout
+
+
+def test_help_is_plain_text(tmp_path: Path) -> None:
+    result = _run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "mlops-template" in result.stdout and "`" not in result.stdout
 
 
 def test_broken_answers_file(tmp_path: Path) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -287,3 +289,101 @@ def test_licence_file_matches_the_answer(baked: tuple[dict[str, str], Path]) -> 
     titles = {"MIT": "MIT License", "BSD-3-Clause": "BSD 3-Clause License", "Apache-2.0": "Apache License"}
     assert text.lstrip().startswith(titles[answers["license"]])
     assert answers["license"] == "Apache-2.0" or "Your Name" in text
+
+
+def test_no_function_is_written_twice(baked: tuple[dict[str, str], Path]) -> None:
+    """A helper two tool modules need is generated once (a tool's shared files), not copied into each."""
+    _, project = baked
+    first_seen: dict[str, Path] = {}
+    for module in sorted((project / "src").rglob("*.py")):
+        for node in ast.parse(module.read_text()).body:
+            if isinstance(node, ast.FunctionDef):
+                source = ast.unparse(node)
+                assert source not in first_seen, f"{node.name} is in {first_seen.get(source)} and in {module}"
+                first_seen[source] = module
+
+
+def test_mypy_skips_type_checking_only_of_packages_that_ship_no_types(baked: tuple[dict[str, str], Path]) -> None:
+    """A global ignore_missing_imports would hide a module importing a package that is not installed."""
+    _, project = baked
+    mypy = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert "ignore_missing_imports" not in mypy
+    [override] = mypy["overrides"]
+    assert override["ignore_missing_imports"] is True
+    assert {"sklearn", "sklearn.*", "joblib"} <= set(override["module"])
+
+
+def test_make_install_refuses_an_interpreter_older_than_requires_python(cookies: Any, tmp_path: Path) -> None:
+    """Without uv, pip installs with whatever ``python`` is: the Makefile checks it first and says what to use."""
+    if sys.version_info >= (3, 12):
+        pytest.skip("needs an interpreter older than 3.12 to stand in for the wrong one")
+    result = cookies.bake(extra_context={"python_version": "3.12"})
+    assert result.exit_code == 0, result.exception
+    calls = tmp_path / "calls"
+    # A real Python 3.11 that records how it is called and never lets pip run: the check must come first.
+    fake = tmp_path / "bin" / "python"
+    fake.parent.mkdir()
+    fake.write_text(
+        f'#!/bin/sh\necho "$*" >> {calls}\ncase "$*" in *pip*) exit 99;; esac\nexec {sys.executable} "$@"\n'
+    )
+    fake.chmod(0o755)
+    env = {"PATH": f"{fake.parent}{os.pathsep}/usr/bin{os.pathsep}/bin", "HOME": str(tmp_path)}
+    make = subprocess.run(["make", "install"], cwd=result.project_path, env=env, capture_output=True, text=True)
+    assert make.returncode != 0
+    assert "needs Python 3.12 or newer" in make.stderr
+    assert "python3.12 -m venv .venv" in make.stderr
+    assert "pip" not in calls.read_text()
+
+
+def _starts_with_the_interpreter(expression: ast.expr, lists: dict[str, ast.expr]) -> bool:
+    """``[sys.executable, ...]``, or a name (or ``*name``) bound to such a list in the module."""
+    if isinstance(expression, ast.Starred | ast.Name):
+        name = expression.value if isinstance(expression, ast.Starred) else expression
+        return isinstance(name, ast.Name) and name.id in lists and _starts_with_the_interpreter(lists[name.id], {})
+    if isinstance(expression, ast.List) and expression.elts:
+        first = expression.elts[0]
+        return ast.unparse(first) == "sys.executable" or _starts_with_the_interpreter(first, lists)
+    return False
+
+
+def _commands_run_by_name(module: Path) -> list[str]:
+    """The commands a test module starts by a bare name, looked up on PATH (not ``sys.executable ...``).
+
+    A helper that runs a command its caller hands it (a parameter) is left to the callers.
+    """
+    tree = ast.parse(module.read_text())
+    lists = {
+        target.id: node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and ast.unparse(node.func).startswith("subprocess.") and node.args
+    ]
+    handed_in = set()
+    for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]:
+        parameters = {argument.arg for argument in ast.walk(function.args) if isinstance(argument, ast.arg)}
+        for call in [n for n in ast.walk(function) if n in calls]:
+            if {n.id for n in ast.walk(call.args[0]) if isinstance(n, ast.Name)} & parameters:
+                handed_in.add(call)
+    return [
+        f"line {call.lineno}: {ast.unparse(call.args[0])[:60]}"
+        for call in calls
+        if call not in handed_in and not _starts_with_the_interpreter(call.args[0], lists)
+    ]
+
+
+def test_generated_tests_find_the_projects_commands_without_an_activated_venv(
+    baked: tuple[dict[str, str], Path],
+) -> None:
+    """``.venv/bin/python -m pytest`` leaves PATH as it is: a test that runs a command by name puts the
+    interpreter's scripts folder first, so the venv's console scripts are the ones found."""
+    _, project = baked
+    for module in sorted((project / "tests").rglob("*.py")):
+        by_name = _commands_run_by_name(module)
+        if by_name:
+            assert "Path(sys.executable).parent" in module.read_text(), f"{module.name} runs {by_name} from PATH"

@@ -71,10 +71,9 @@ def _replay_file(tmp_path: Path, **answers: Any) -> Path:
         ),
         (
             {CATALOGUED_ONLY.stage_id: CATALOGUED_ONLY.tool_id},
-            f"{CATALOGUED_ONLY.label} ('{CATALOGUED_ONLY.tool_id}') is catalogued for {CATALOGUED_ONLY.stage_id}"
-            " but cannot be generated yet",
+            f"{CATALOGUED_ONLY.label} ('{CATALOGUED_ONLY.tool_id}') is in the catalog for reference only",
         ),
-        ({"serving": "kserve"}, "('kserve') is catalogued for serving but cannot be generated yet"),
+        ({"serving": "kserve"}, "('kserve') is in the catalog for reference only"),
     ],
 )
 def test_answers_that_bypass_cookiecutter_choices_are_refused_by_the_hook(

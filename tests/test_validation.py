@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mlops_template.catalog import Catalog
+from mlops_template.catalog import TEMPLATE_ROOT, Catalog
 from mlops_template.errors import AnswersError
+from mlops_template.generate import resolve
 from mlops_template.naming import package_problem, slug_problem
 from mlops_template.validation import check_answers
 from tests.helpers import CATALOG, CATALOGUED_ONLY, defaults
@@ -48,7 +49,10 @@ def test_unknown_tool_names_the_valid_choices(catalog: Catalog) -> None:
 
 def test_catalogued_but_unselectable_tool_is_refused_as_such(catalog: Catalog) -> None:
     [problem] = problems(catalog, **{CATALOGUED_ONLY.stage_id: CATALOGUED_ONLY.tool_id})
-    assert f"catalogued for {CATALOGUED_ONLY.stage_id} but cannot be generated yet" in problem
+    assert problem.startswith(
+        f"{CATALOGUED_ONLY.label} ('{CATALOGUED_ONLY.tool_id}') is in the catalog for reference only"
+    )
+    assert f"selectable for {CATALOGUED_ONLY.stage_id}: " in problem
 
 
 def test_incompatible_pair_names_both_answers_and_a_fix(catalog: Catalog) -> None:
@@ -87,3 +91,20 @@ def test_follow_up_answers_are_checked_only_for_the_chosen_tool(catalog: Catalog
     [problem] = problems(catalog, packaging="docker", __image="Not An Image")
     assert problem.startswith("image 'Not An Image' is invalid: use an image reference")
     assert problems(catalog, packaging="docker", __image="ghcr.io/team/iris:1.0") == []
+
+
+def test_a_bad_project_name_is_reported_once_with_the_names_derived_from_it(catalog: Catalog) -> None:
+    """Only ``project_name`` was typed: the slug, package and image derived from it are a hint, not problems."""
+    answers = resolve(TEMPLATE_ROOT, catalog, {"project_name": "!!!"})
+    with pytest.raises(AnswersError) as error:
+        check_answers(catalog, answers)
+    [problem] = error.value.problems
+    assert problem.startswith("project_name '!!!' ")
+    assert "project_slug ''" in problem and "package_name ''" in problem
+
+
+def test_a_typed_name_that_is_bad_is_reported_as_typed(catalog: Catalog) -> None:
+    answers = resolve(TEMPLATE_ROOT, catalog, {"project_name": "Fine", "project_slug": "Not A Slug"})
+    with pytest.raises(AnswersError) as error:
+        check_answers(catalog, answers)
+    assert error.value.problems[0].startswith("project_slug 'Not A Slug' is invalid")

@@ -18,6 +18,8 @@ class Settings:
     """Where pipeline runs write their intermediate data and model files."""
     model_name: str
     """The name models are published under."""
+    model_alias: str
+    """The alias serving loads; training moves it only to a model that beats the one holding it."""
     min_accuracy: float
     """Quality gate: a model below this test accuracy is not published."""
     test_size: float
@@ -29,6 +31,7 @@ class Settings:
         return cls(
             work_dir=Path(env("WORK_DIR", "artifacts")),
             model_name=env("MODEL_NAME", "{{ cookiecutter.package_name }}"),
+            model_alias=env("MODEL_ALIAS", "champion"),
             min_accuracy=float(env("MIN_ACCURACY", "0.8")),
             test_size=float(env("TEST_SIZE", "0.2")),
             random_seed=int(env("RANDOM_SEED", "42")),

@@ -11,13 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from {{ cookiecutter.package_name }} import registry, steps
+from {{ cookiecutter.package_name }} import steps
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.model import TrainingParams
+from {{ cookiecutter.package_name }}.model import ModelQualityError, TrainingParams
 
 STEPS = ("ingest", "split", "train", "evaluate", "register")
 
@@ -77,10 +80,11 @@ def run_pipeline(settings: Settings, params: TrainingParams | None = None) -> Pi
     """Ingest, split, train, evaluate and register; every intermediate file lands in one run folder."""
     params = params or TrainingParams()
     files = RunFiles(settings.work_dir / datetime.now(UTC).strftime("run-%Y%m%dT%H%M%S%fZ"))
-    for name in STEPS:
+    for name in STEPS[: STEPS.index("register")]:
         run_step(name, files, settings, params)
+    model_uri = steps.register(files.model, files.test, settings)
     metrics = json.loads(files.metrics.read_text(encoding="utf-8"))
-    return PipelineResult(run_dir=files.run_dir, metrics=metrics, model_uri=registry.model_uri(settings))
+    return PipelineResult(run_dir=files.run_dir, metrics=metrics, model_uri=model_uri)
 
 
 def _parser(description: str) -> argparse.ArgumentParser:
@@ -90,11 +94,22 @@ def _parser(description: str) -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def _gate_refusal_exits() -> Iterator[None]:
+    """A model below the quality gate is an outcome, not a crash: say why in one line and exit 1."""
+    try:
+        yield
+    except ModelQualityError as error:
+        print(f"not published: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
 def main(argv: list[str] | None = None) -> None:
     args = _parser("Train, evaluate and register the model locally.").parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     params = TrainingParams(regularization=args.regularization, max_iter=args.max_iter)
-    result = run_pipeline(Settings.from_env(), params)
+    with _gate_refusal_exits():
+        result = run_pipeline(Settings.from_env(), params)
     print(f"accuracy={result.metrics['accuracy']:.3f} model={result.model_uri}")
 
 
@@ -105,7 +120,8 @@ def step_main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     params = TrainingParams(regularization=args.regularization, max_iter=args.max_iter)
-    run_step(args.step, RunFiles(args.run_dir), Settings.from_env(), params)
+    with _gate_refusal_exits():
+        run_step(args.step, RunFiles(args.run_dir), Settings.from_env(), params)
 
 
 if __name__ == "__main__":

@@ -27,9 +27,10 @@ from {{ cookiecutter.package_name }}.model import TrainingParams, check_quality,
 
 logger = logging.getLogger(__name__)
 
-# Serving loads the champion; a new model takes that alias only when it beats
-# the champion on the gate metric, otherwise it waits as the challenger.
-CHAMPION, CHALLENGER = "champion", "challenger"
+# Serving loads the champion, the alias ``settings.model_alias`` names; a new
+# model takes it only when it beats the champion on the gate metric, otherwise
+# it waits as the challenger.
+CHALLENGER = "challenger"
 GATE_METRIC = "accuracy"
 RAW_DATA = "raw/iris.csv"
 """The storage key of the raw data; the first run lands the data set shipped with scikit-learn there."""
@@ -92,8 +93,8 @@ def evaluate(
     logger.info("metrics: %s", metrics)
     _metrics_path(model_path).write_text(json.dumps(metrics), encoding="utf-8")
     passed = metrics[GATE_METRIC] >= settings.min_accuracy
-    split = {"test_size": settings.test_size, "seed": settings.random_seed}
-    run_params: dict[str, float | int | str] = {**params.as_dict(), **split, "git_commit": _git_commit()}
+    split_params = {"test_size": settings.test_size, "seed": settings.random_seed}
+    run_params: dict[str, float | int | str] = {**params.as_dict(), **split_params, "git_commit": _git_commit()}
     with tracking.start_run(run_name="training"):
         tracking.log_params(run_params)
         tracking.log_dataset(train_path, context="train")
@@ -107,13 +108,17 @@ def evaluate(
 
 
 def register(model_path: Path, test_path: Path, settings: Settings) -> str:
-    """Publish the evaluated model; it becomes the champion only if it beats the current one. Return its URI."""
+    """Publish the evaluated model; it becomes the champion only if it beats the current one.
+
+    Return the URI of the version published, champion or challenger.
+    """
     metrics = json.loads(_metrics_path(model_path).read_text(encoding="utf-8"))
     example = pd.read_csv(test_path)[list(FEATURES)].head(5)
     version = registry.publish(joblib.load(model_path), example, metrics, settings)
     lineage.record_publication(model_path, version)
-    champion = registry.alias_metrics(CHAMPION, settings)
-    alias = CHAMPION if champion is None or metrics[GATE_METRIC] > champion[GATE_METRIC] else CHALLENGER
+    champion = registry.alias_metrics(settings.model_alias, settings)
+    beats = champion is None or metrics[GATE_METRIC] > champion[GATE_METRIC]
+    alias = settings.model_alias if beats else CHALLENGER
     registry.set_alias(version, alias, settings)
-    logger.info("published version %s as %s (champion: %s)", version, alias, champion)
-    return registry.model_uri(settings)
+    logger.info("published version %s as %s (champion before: %s)", version, alias, champion)
+    return registry.version_uri(version, settings)

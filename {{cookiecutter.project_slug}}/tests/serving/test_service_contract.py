@@ -11,16 +11,18 @@ from typing import Any
 
 import pytest
 
-from {{ cookiecutter.package_name }}.pipeline import PipelineResult
+from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }}.config import Settings
 
 SETOSA = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
 VIRGINICA = {"sepal_length_cm": 7.7, "sepal_width_cm": 3.0, "petal_length_cm": 6.1, "petal_width_cm": 2.3}
 
 
-def test_health_names_the_loaded_model(client: Any, trained: PipelineResult) -> None:
+@pytest.mark.usefixtures("trained")
+def test_health_names_the_loaded_model(client: Any, settings: Settings) -> None:
     status, body = client.get("/health")
     assert status == 200
-    assert body == {"status": "ok", "model_uri": trained.model_uri}
+    assert body == {"status": "ok", "model_uri": registry.model_uri(settings)}
 
 
 def test_predict_returns_one_class_per_instance(client: Any) -> None:

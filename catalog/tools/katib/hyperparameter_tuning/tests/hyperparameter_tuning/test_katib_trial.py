@@ -14,9 +14,11 @@ What Katib does with a trial, reproduced here from kubeflow/katib at commit
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +68,9 @@ def _observed_metrics(log: str) -> dict[str, list[float]]:
 def _run_like_katib(values: dict[str, str], workdir: Path) -> tuple[int, dict[str, list[float]]]:
     metrics_file = workdir / "metrics.log"
     line = f"{_katib_trial_command(values)} 1>{shlex.quote(str(metrics_file))} 2>&1"
-    result = subprocess.run(["sh", "-c", line], cwd=workdir, timeout=300, check=False)
+    # The image has the project's commands on PATH; here they are beside this interpreter.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(["sh", "-c", line], cwd=workdir, env=env, timeout=300, check=False)
     return result.returncode, _observed_metrics(metrics_file.read_text(encoding="utf-8"))
 
 

@@ -128,7 +128,7 @@ def test_flow_runs_to_success_and_publishes_the_model(workdir: Path, settings: S
     assert data is not None
     assert (data.regularization, data.max_iter) == (0.5, 300)
     assert data.metrics["accuracy"] >= settings.min_accuracy
-    assert data.model_uri == registry.model_uri(settings)
+    assert data.model_uri == registry.version_uri("1", settings), "the URI of the version it published"
     run_dir = Path(data.run_dir)
     assert run_dir.parent == settings.work_dir
     assert (workdir / run_dir / "model.joblib").is_file()

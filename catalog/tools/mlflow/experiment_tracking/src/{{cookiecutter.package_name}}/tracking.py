@@ -16,18 +16,7 @@ import mlflow
 import pandas as pd
 from mlflow.data.pandas_dataset import from_pandas
 
-
-def tracking_uri() -> str:
-    """``MLFLOW_TRACKING_URI``, with a relative SQLite path made absolute.
-
-    MLflow caches one store per URI string, so a relative path would keep
-    pointing at the folder it was first resolved in.
-    """
-    uri = os.environ.get("MLFLOW_TRACKING_URI", "sqlite:///mlflow.db")
-    prefix = "sqlite:///"
-    if uri.startswith(prefix) and not uri.startswith(prefix + "/"):
-        return prefix + str(Path(uri.removeprefix(prefix)).resolve())
-    return uri
+from {{ cookiecutter.package_name }}.mlflow_store import tracking_uri
 
 
 def configure() -> None:

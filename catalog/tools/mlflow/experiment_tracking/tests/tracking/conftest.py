@@ -9,13 +9,13 @@ from typing import Any
 import mlflow
 import pytest
 
-from {{ cookiecutter.package_name }} import tracking
+from {{ cookiecutter.package_name }}.mlflow_store import tracking_uri
 
 
 @pytest.fixture
 def recorded_runs() -> Callable[[], list[dict[str, Any]]]:
     def read() -> list[dict[str, Any]]:
-        mlflow.set_tracking_uri(tracking.tracking_uri())
+        mlflow.set_tracking_uri(tracking_uri())
         experiment = os.environ.get("MLFLOW_EXPERIMENT_NAME", "{{ cookiecutter.project_slug }}")
         runs = mlflow.search_runs(experiment_names=[experiment], output_format="list")
         return [

@@ -1,14 +1,12 @@
 """Publish models to the MLflow Model Registry and load the one serving should use.
 
 Serving never names a version: it loads ``models:/<MODEL_NAME>@<MODEL_ALIAS>``
-(``champion``); the training pipeline moves that alias only to a better model. The registry works whichever
-tracker records the training runs: publishing opens its own MLflow run.
+(default ``champion``); the training pipeline moves that alias only to a better
+model. The registry works whichever tracker records the training runs:
+publishing opens its own MLflow run.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import joblib
 import mlflow
@@ -19,38 +17,29 @@ from mlflow.exceptions import MlflowException
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }}.config import Settings
-
-
-def tracking_uri() -> str:
-    """``MLFLOW_TRACKING_URI``, with a relative SQLite path made absolute.
-
-    MLflow caches one store per URI string, so a relative path would keep
-    pointing at the folder it was first resolved in.
-    """
-    uri = os.environ.get("MLFLOW_TRACKING_URI", "sqlite:///mlflow.db")
-    prefix = "sqlite:///"
-    if uri.startswith(prefix) and not uri.startswith(prefix + "/"):
-        return prefix + str(Path(uri.removeprefix(prefix)).resolve())
-    return uri
-
+from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, RegistryUnavailableError
+from {{ cookiecutter.package_name }}.mlflow_store import tracking_uri
 
 METRIC_TAG = "metric."
-
-
-class ModelNotFoundError(LookupError):
-    """No version holds the serving alias yet: run the training pipeline first."""
-
-
-def _alias() -> str:
-    return os.environ.get("MODEL_ALIAS", "champion")
+# What MLflow answers for a model or an alias it does not have; any other
+# failure (a refused connection, a server error) says nothing about the model.
+ABSENT = frozenset({"RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"})
 
 
 def _configure() -> None:
     mlflow.set_tracking_uri(tracking_uri())
 
 
+def _unavailable(error: MlflowException) -> RegistryUnavailableError:
+    return RegistryUnavailableError(f"the MLflow registry at {tracking_uri()} did not answer: {error.message}")
+
+
 def model_uri(settings: Settings) -> str:
-    return f"models:/{settings.model_name}@{_alias()}"
+    return f"models:/{settings.model_name}@{settings.model_alias}"
+
+
+def version_uri(version: str, settings: Settings) -> str:
+    return f"models:/{settings.model_name}/{version}"
 
 
 def publish(model: Pipeline, example: pd.DataFrame, metrics: dict[str, float], settings: Settings) -> str:
@@ -86,8 +75,10 @@ def alias_metrics(alias: str, settings: Settings) -> dict[str, float] | None:
     _configure()
     try:
         version = MlflowClient().get_model_version_by_alias(settings.model_name, alias)
-    except MlflowException:
-        return None
+    except MlflowException as error:
+        if error.error_code in ABSENT:
+            return None
+        raise _unavailable(error) from error
     tags = version.tags.items()
     return {name.removeprefix(METRIC_TAG): float(value) for name, value in tags if name.startswith(METRIC_TAG)}
 
@@ -97,5 +88,7 @@ def load_model(settings: Settings) -> Pipeline:
     try:
         model: Pipeline = mlflow.sklearn.load_model(model_uri(settings))
     except MlflowException as error:
-        raise ModelNotFoundError(f"cannot load {model_uri(settings)}: {error.message}") from error
+        if error.error_code in ABSENT:
+            raise ModelNotFoundError(f"cannot load {model_uri(settings)}: {error.message}") from error
+        raise _unavailable(error) from error
     return model

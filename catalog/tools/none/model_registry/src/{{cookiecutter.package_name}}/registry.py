@@ -16,18 +16,11 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }}.config import Settings
-
-
-class ModelNotFoundError(LookupError):
-    """No version holds the serving alias yet: run the training pipeline first."""
+from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
 
 
 def _model_dir(settings: Settings) -> Path:
     return Path(os.environ.get("MODEL_DIR", "models")) / settings.model_name
-
-
-def _serving_alias() -> str:
-    return os.environ.get("MODEL_ALIAS", "champion")
 
 
 def _version_of(alias: str, settings: Settings) -> str | None:
@@ -36,7 +29,11 @@ def _version_of(alias: str, settings: Settings) -> str | None:
 
 
 def model_uri(settings: Settings) -> str:
-    return f"{_model_dir(settings).resolve().as_uri()}@{_serving_alias()}"
+    return f"{_model_dir(settings).resolve().as_uri()}@{settings.model_alias}"
+
+
+def version_uri(version: str, settings: Settings) -> str:
+    return (_model_dir(settings) / f"v{version}.joblib").resolve().as_uri()
 
 
 def publish(model: Pipeline, example: pd.DataFrame, metrics: dict[str, float], settings: Settings) -> str:
@@ -71,7 +68,7 @@ def alias_metrics(alias: str, settings: Settings) -> dict[str, float] | None:
 
 
 def load_model(settings: Settings) -> Pipeline:
-    version = _version_of(_serving_alias(), settings)
+    version = _version_of(settings.model_alias, settings)
     if version is None:
         raise ModelNotFoundError(f"no model at {model_uri(settings)}: run the training pipeline first")
     model: Pipeline = joblib.load(_model_dir(settings) / f"v{version}.joblib")

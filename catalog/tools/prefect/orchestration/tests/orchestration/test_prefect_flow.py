@@ -35,12 +35,34 @@ STEPS = ["ingest", "split", "train", "evaluate", "register"]
 WORK_POOL = "{{ cookiecutter.project_slug }}-process"
 
 
+# A temporary server takes over 20 s (Prefect's default wait) to start on a busy machine.
+SERVER_STARTUP_TIMEOUT_S = 120
+
+
 @pytest.fixture(scope="module")
 def prefect_server() -> Iterator[None]:
     """One temporary Prefect server, on SQLite in a temporary folder, for the module's flow runs."""
     no_analytics = {PREFECT_SERVER_ANALYTICS_ENABLED: False}
-    with temporary_settings(no_analytics), prefect_test_harness(server_startup_timeout=120):
+    with temporary_settings(no_analytics), prefect_test_harness(server_startup_timeout=SERVER_STARTUP_TIMEOUT_S):
         yield
+
+
+def test_make_flow_run_waits_for_the_temporary_server_as_long_as_the_tests(tmp_path: Path) -> None:
+    """``make flow-run`` runs the flow command with the Prefect settings the target sets, as Prefect reads them."""
+    flow_command = tmp_path / "{{ cookiecutter.project_slug }}-flow"
+    flow_command.write_text(
+        f"#!{sys.executable}\n"
+        "from prefect.settings import get_current_settings\n"
+        "print(get_current_settings().server.ephemeral.startup_timeout_seconds)\n"
+    )
+    flow_command.chmod(0o755)
+    # The stand-in comes first; make and the rest of the target's commands as the venv finds them.
+    scripts = os.pathsep.join([str(tmp_path), str(Path(sys.executable).parent), os.environ["PATH"]])
+    env = {**os.environ, "PATH": scripts}
+    result = subprocess.run(
+        ["make", "-s", "flow-run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert int(result.stdout.split()[-1]) >= SERVER_STARTUP_TIMEOUT_S
 
 
 def _task_runs(state: State[Any]) -> dict[str, tuple[str, int]]:
@@ -113,7 +135,7 @@ def test_prefect_yaml_loads_as_prefect_deploy_reads_it() -> None:
 def test_flow_runs_to_completion_and_publishes_the_model(settings: Settings, workdir: Path) -> None:
     state = training_flow(regularization=0.5, max_iter=300, return_state=True)
     assert state.is_completed(), state.message
-    assert state.result() == registry.model_uri(settings)
+    assert state.result() == registry.version_uri("1", settings), "the URI of the version it published"
     assert registry.load_model(settings) is not None
     assert _task_runs(state) == {name: ("COMPLETED", 1) for name in STEPS}
     [run_dir] = (workdir / "artifacts").iterdir()

@@ -29,6 +29,7 @@ from botocore.exceptions import ClientError
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
 
 LOCAL_ENDPOINT = "http://127.0.0.1:5050"
 DEFAULT_REGION = "us-east-1"
@@ -36,14 +37,6 @@ METRIC_KEY = "metric."
 ALIAS_TAG = "alias:"
 APPROVED, PENDING, REJECTED = "Approved", "PendingManualApproval", "Rejected"
 ARTIFACT, MODEL_FILE = "model.tar.gz", "model.joblib"
-
-
-class ModelNotFoundError(LookupError):
-    """No version holds the serving alias yet: run the training pipeline first."""
-
-
-def _serving_alias() -> str:
-    return os.environ.get("MODEL_ALIAS", "champion")
 
 
 def _bucket(settings: Settings) -> str:
@@ -124,7 +117,12 @@ def _package_behind(alias: str, settings: Settings) -> dict[str, Any] | None:
 
 def model_uri(settings: Settings) -> str:
     """The group and alias serving loads: stable across promotions, like ``models:/<name>@<alias>``."""
-    return f"sagemaker-model-package-group:{settings.model_name}@{_serving_alias()}"
+    return f"sagemaker-model-package-group:{settings.model_name}@{settings.model_alias}"
+
+
+def version_uri(version: str, settings: Settings) -> str:
+    """The ARN of the model package that is version ``version`` of the group."""
+    return _package_arns(_client("sagemaker"), settings)[version]
 
 
 def publish(model: Pipeline, example: pd.DataFrame, metrics: dict[str, float], settings: Settings) -> str:
@@ -181,7 +179,7 @@ def set_alias(version: str, alias: str, settings: Settings) -> None:
     arns = _package_arns(sagemaker, settings)
     previous = _alias_tags(sagemaker, group_arn).get(alias)
     sagemaker.add_tags(ResourceArn=group_arn, Tags=[{"Key": f"{ALIAS_TAG}{alias}", "Value": version}])
-    if alias != _serving_alias():
+    if alias != settings.model_alias:
         return
     _set_status(sagemaker, arns[version], APPROVED, f"{alias}: the version serving loads")
     if previous is not None and previous != version:
@@ -211,7 +209,7 @@ def alias_metrics(alias: str, settings: Settings) -> dict[str, float] | None:
 
 def load_model(settings: Settings) -> Pipeline:
     """Download and load the version behind the serving alias."""
-    package = _package_behind(_serving_alias(), settings)
+    package = _package_behind(settings.model_alias, settings)
     if package is None:
         raise ModelNotFoundError(f"no version holds {model_uri(settings)}: run the training pipeline first")
     url = package["InferenceSpecification"]["Containers"][0]["ModelDataUrl"]

@@ -241,8 +241,15 @@ class LocalExecution:
         app = arguments["AppSpecification"]
         command = [local(str(self.resolve(part))) for part in app["ContainerEntrypoint"] + app["ContainerArguments"]]
         environment = {name: str(self.resolve(value)) for name, value in arguments["Environment"].items()}
+        # The image has the project's commands on PATH; here they are beside this interpreter.
+        scripts = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         result = subprocess.run(
-            command, cwd=cwd, env={**os.environ, **environment}, capture_output=True, text=True, timeout=600
+            command,
+            cwd=cwd,
+            env={**os.environ, **environment, "PATH": scripts},
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         assert result.returncode == 0, f"{job['Name']}: {command}\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
         uri = str(self.resolve(output["S3Output"]["S3Uri"]))

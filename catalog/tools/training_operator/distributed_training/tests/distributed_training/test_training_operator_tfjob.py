@@ -14,6 +14,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tomllib
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -251,6 +252,8 @@ def _run_replica(job: dict[str, Any], replica_type: str, index: int, cwd: Path) 
     env |= {variable["name"]: variable["value"] for variable in container.get("env", [])}
     if (tf_config := _tf_config(job, replica_type, index)) is not None:
         env["TF_CONFIG"] = tf_config
+    # The image has the project's commands on PATH; here they are beside this interpreter.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     result = subprocess.run(
         [*container["command"], *container["args"]], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
