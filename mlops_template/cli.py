@@ -101,7 +101,10 @@ def _add_revision_options(command: argparse.ArgumentParser) -> None:
         help="the template's git repository (default: the checkout this command runs from)",
     )
     command.add_argument(
-        "--to", default="HEAD", metavar="REF", help="template revision to compare with (default: HEAD)"
+        "--to",
+        default="HEAD",
+        metavar="REF",
+        help="template revision (tag or commit) to update to or check against (default: HEAD, the newest commit)",
     )
 
 

@@ -231,7 +231,7 @@ def _new_answers(
 ) -> dict[str, Any]:
     """The old answers the template still asks, changed by ``overrides``; questions it gained are asked or defaulted."""
     known = {*catalog.question_keys, *(q.context_key for q in catalog.follow_ups)}
-    for key in old.keys() - known:
+    for key in sorted(old.keys() - known):
         print(f"question {key} is gone from the template: its answer '{old[key]}' is dropped")
     kept = {key: value for key, value in old.items() if key in known}
     gained = [key for key in catalog.question_keys if key not in old]
@@ -315,9 +315,9 @@ def run_update(
         apply(project_dir, changes)
     if any(c.path == PYPROJECT and c.action in WRITES for c in changes) and (project_dir / LOCK_FILE).is_file():
         print(
-            f"\n{PYPROJECT} {'would change' if dry_run else 'changed'} and {LOCK_FILE} is committed: refresh the lock"
-            f" with `make lock` (it reads the package index), then commit it; `make install` and the image install"
-            " from the lock and refuse a stale one"
+            f"\n{PYPROJECT} {'would change' if dry_run else 'changed'} and {LOCK_FILE} still pins the old"
+            f" dependencies: refresh it with `make lock` (it reads the package index), then commit it; `make install`"
+            " and the image install from the lock and refuse a stale one"
         )
     conflicts = [c.path for c in changes if c.action is Action.CONFLICT]
     if conflicts:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cookiecutter.main import cookiecutter
 
-from mlops_template.answers import ANSWERS_FILE
+from mlops_template.answers import ANSWERS_FILE, COMMIT_KEY, LOCATION_KEY
 from mlops_template.catalog import TEMPLATE_ROOT
 from mlops_template.cli import main
 from tests.helpers import git, template_repository, tool, tree
@@ -59,7 +59,11 @@ def test_cruft_create_matches_cookiecutter(tmp_path: Path, template_repo: Path, 
     state = json.loads((project / ".cruft.json").read_text())
     assert state["context"]["cookiecutter"]["orchestration"] == "airflow"
     (project / ".cruft.json").unlink()
-    reference = Path(cookiecutter(str(TEMPLATE_ROOT), no_input=True, output_dir=str(tmp_path / "cc")))
+    recorded = json.loads((project / ANSWERS_FILE).read_text())
+    # The hooks ran in cruft's temporary clone, but record the template the user named.
+    assert recorded[COMMIT_KEY] == state["commit"] == git(template_repo, "rev-parse", "HEAD").strip()
+    assert recorded[LOCATION_KEY] == state["template"] == str(template_repo)  # cruft turns a file URL into its path
+    reference = Path(cookiecutter(str(template_repo), no_input=True, output_dir=str(tmp_path / "cc")))
     comparison = filecmp.dircmp(project, reference)
     assert tree(project) == tree(reference), comparison.report()
 

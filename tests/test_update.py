@@ -279,7 +279,7 @@ def test_a_committed_lock_is_flagged_when_dependencies_change(
     assert "make lock" not in capsys.readouterr().out, "the template change leaves pyproject.toml as it was"
     assert run_update(history, project, "--set", "orchestration=kubeflow") == 0
     out = capsys.readouterr().out
-    assert "pyproject.toml changed and uv.lock is committed: refresh the lock with `make lock`" in out
+    assert "pyproject.toml changed and uv.lock still pins the old dependencies: refresh it with `make lock`" in out
 
 
 def test_a_kept_file_of_a_dropped_tool_keeps_its_ignore_lines(history: History, project: Path) -> None:
