@@ -271,7 +271,8 @@ def prepare(
         new_answers = _new_answers(new_tree, catalog, record.answers, overrides, ask)
         base_tree = new_tree if base_commit == target_commit else repository.export(base_commit, Path(scratch) / "base")
         base = render(base_tree, record.answers, base_commit[:12])
-        new = render(new_tree, new_answers, target_commit[:12])
+        unchanged = base_tree is new_tree and new_answers == record.answers
+        new = dict(base) if unchanged else render(new_tree, new_answers, target_commit[:12])
         new[saved.ANSWERS_FILE] = saved.stamped(
             new[saved.ANSWERS_FILE], TemplateSource(target_commit, repository.location)
         )

@@ -8,11 +8,13 @@ generated at either commit by cookiecutter itself, as a user would.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pexpect
 import pytest
 from cookiecutter.main import cookiecutter
 
@@ -20,7 +22,7 @@ from mlops_template import cookiecutter_json, update
 from mlops_template.answers import ANSWERS_FILE
 from mlops_template.catalog import Catalog
 from mlops_template.cli import main
-from tests.helpers import git, template_repository, tree
+from tests.helpers import git, template_repository, tool, tree
 
 PACKAGE = "src/iris_classifier"
 DAG = "dags/iris_classifier_training.py"
@@ -406,3 +408,17 @@ def test_missing_answers_file_is_explained(
 ) -> None:
     assert run_update(history, tmp_path) == 2
     assert f"cannot read answers file {tmp_path / ANSWERS_FILE}" in capsys.readouterr().err
+
+
+def test_the_command_asks_a_gained_question_on_a_terminal(history: History, old_project: Path) -> None:
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "COLUMNS": "120", "LINES": "40"}
+    command = [str(old_project), "--template", str(history.repo)]
+    child = pexpect.spawn(
+        tool("mlops-template"), ["update", *command], env=env, encoding="utf-8", timeout=60, dimensions=(40, 120)
+    )
+    child.expect_exact("New question: Team that owns the project")
+    child.send("\x15data-eng\r")  # Ctrl-U clears the default first
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "# Owned by data-eng:" in (old_project / "Makefile").read_text()
