@@ -47,10 +47,10 @@ def _dumps(document: dict[str, Any]) -> str:
 
 def dumps(catalog: Catalog, context: dict[str, Any], source: TemplateSource) -> str:
     document: dict[str, Any] = {"cookiecutter": public_answers(catalog, context), VERSION_KEY: catalog.version}
-    return _dumps(document | stamp_fields(source))
+    return _dumps(document | _source_fields(source))
 
 
-def stamp_fields(source: TemplateSource) -> dict[str, str]:
+def _source_fields(source: TemplateSource) -> dict[str, str]:
     fields = {COMMIT_KEY: source.commit, LOCATION_KEY: source.location}
     return {key: value for key, value in fields.items() if value}
 
@@ -58,7 +58,7 @@ def stamp_fields(source: TemplateSource) -> dict[str, str]:
 def stamped(content: bytes, source: TemplateSource) -> bytes:
     """A rendered answers file with ``source`` recorded (a render of an exported tree cannot know its commit)."""
     document = {key: value for key, value in json.loads(content).items() if key not in (COMMIT_KEY, LOCATION_KEY)}
-    return _dumps(document | stamp_fields(source)).encode()
+    return _dumps(document | _source_fields(source)).encode()
 
 
 def write(catalog: Catalog, context: dict[str, Any], project_dir: Path, source: TemplateSource) -> Path:

@@ -89,7 +89,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    return check(_template_repository(args), Path(args.project_dir), to=args.to)
+    return check(_template_repository(args), Path(args.project_dir), to=args.to, since=args.since)
 
 
 def _add_revision_options(command: argparse.ArgumentParser) -> None:
@@ -105,6 +105,12 @@ def _add_revision_options(command: argparse.ArgumentParser) -> None:
         default="HEAD",
         metavar="REF",
         help="template revision (tag or commit) to update to or check against (default: HEAD, the newest commit)",
+    )
+    command.add_argument(
+        "--from",
+        dest="since",
+        metavar="REF",
+        help="template revision the project was generated from, when its answers file records none",
     )
 
 
@@ -126,12 +132,6 @@ def build_parser() -> argparse.ArgumentParser:
         "update", help="bring the template's changes and changed answers into a project, keeping your edits"
     )
     _add_revision_options(update)
-    update.add_argument(
-        "--from",
-        dest="since",
-        metavar="REF",
-        help="template revision the project was generated from, when its answers file records none",
-    )
     update.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="change an answer")
     update.add_argument("--dry-run", action="store_true", help="list what would change, change nothing")
     update.add_argument("--no-input", action="store_true", help="take defaults for questions the template gained")

@@ -111,7 +111,10 @@ class Repository:
         if archive.returncode != 0:
             raise RevisionError(f"cannot export template revision {commit}: {archive.stderr.decode(errors='replace')}")
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(target, filter="data")
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(target, filter="data")
+            else:  # Python before 3.11.4 has no extraction filters; the archive is git's own output
+                tar.extractall(target)
         return target
 
 

@@ -327,17 +327,17 @@ def run_update(
     return 0
 
 
-def check(template: str, project_dir: Path, to: str = "HEAD") -> int:
+def check(template: str, project_dir: Path, to: str = "HEAD", since: str | None = None) -> int:
     """Exit status 0 when the project is at revision ``to`` of the template, else 1 with what an update would change."""
     record = saved.read_record(project_dir / saved.ANSWERS_FILE)
     with open_repository(template, recorded=record.source.location) as repository:
-        target_commit = repository.commit(to, "--to")
-        if record.source.commit == target_commit:
+        base_commit, target_commit = _base_commit(repository, record, since), repository.commit(to, "--to")
+        if base_commit == target_commit:
             print(f"up to date: the project is at template revision {target_commit[:12]}")
             return 0
-        result = prepare(repository, record, project_dir, {}, None, to)
+        changes = prepare(repository, record, project_dir, {}, None, to, since).changes
     print(
-        f"the project is at template revision {result.base_commit[:12]}, the template at {result.target_commit[:12]};"
-        f" `mlops-template update` would change:\n{report(result.changes, dry_run=True)}"
+        f"the project is at template revision {base_commit[:12]}, the template at {target_commit[:12]};"
+        f" `mlops-template update` would change:\n{report(changes, dry_run=True)}"
     )
     return EXIT_OUTDATED

@@ -267,6 +267,7 @@ def test_a_project_without_a_recorded_revision_needs_from(
     commit(old_project)
     assert run_update(history, old_project) == 2
     assert "records no template revision (template version" in capsys.readouterr().err
+    assert main(["check", str(old_project), "--template", str(history.repo), "--from", history.first]) == 1
     assert run_update(history, old_project, "--from", history.first) == 0
     assert "# Owned by ml-platform:" in (old_project / "Makefile").read_text()
 
