@@ -150,10 +150,12 @@ def open_repository(location: str, recorded: str | None = None) -> Iterator[Repo
         url = expand_abbreviations(location, BUILTIN_ABBREVIATIONS).removeprefix("git+")
         result = _git("clone", "--quiet", "--bare", url, str(clone))
         if result.returncode != 0:
-            raise RevisionError(f"cannot clone the template from {location}: {_last_line(result.stderr)}")
+            raise RevisionError(f"cannot clone the template from {location}: {_reason(result.stderr)}")
         yield Repository(clone, location)
 
 
-def _last_line(text: str) -> str:
-    lines = [line for line in text.splitlines() if line.strip()]
-    return re.sub(r"^fatal: ", "", lines[-1]) if lines else "git failed"
+def _reason(stderr: str) -> str:
+    """git's first ``fatal:`` line (the cause; the lines after it are generic advice)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    fatal = next((line for line in lines if line.startswith("fatal: ")), lines[-1] if lines else "git failed")
+    return re.sub(r"^fatal: ", "", fatal)

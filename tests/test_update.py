@@ -423,3 +423,13 @@ def test_the_command_asks_a_gained_question_on_a_terminal(history: History, old_
     child.close()
     assert child.exitstatus == 0, child.before
     assert "# Owned by data-eng:" in (old_project / "Makefile").read_text()
+
+
+def test_a_url_is_cloned_and_recorded(history: History, old_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = history.repo.as_uri()
+    assert main(["update", str(old_project), "--no-input", "--template", url]) == 0
+    assert "# Owned by ml-platform:" in (old_project / "Makefile").read_text()
+    assert saved(old_project)["_template_location"] == url
+    commit(old_project)
+    assert main(["update", str(old_project), "--no-input", "--template", f"{url}-missing"]) == 2
+    assert f"cannot clone the template from {url}-missing: " in capsys.readouterr().err
