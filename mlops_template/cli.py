@@ -1,4 +1,4 @@
-"""The ``mlops-template`` command: ``new``, ``update`` and ``catalog``.
+"""The ``mlops-template`` command: ``new``, ``update``, ``check`` and ``catalog``.
 
 It drives the same catalog, validation and cookiecutter generation as the plain
 ``cookiecutter`` path; it only adds richer prompts and safe updates.
@@ -17,7 +17,7 @@ from mlops_template.catalog import TEMPLATE_ROOT, load_catalog
 from mlops_template.catalog_view import overview, stage_detail
 from mlops_template.errors import AnswersError, TemplateError
 from mlops_template.generate import generate, raw_defaults, resolve
-from mlops_template.update import run_update
+from mlops_template.update import check, run_update
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -73,13 +73,47 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _template_repository(args: argparse.Namespace) -> str:
+    """``--template`` of the command, else the template this command runs from."""
+    return str(args.template_repository or args.template)
+
+
 def cmd_update(args: argparse.Namespace) -> int:
+    interactive = not args.no_input and sys.stdin.isatty()
     return run_update(
-        template_root=args.template,
-        project_dir=Path(args.project_dir),
+        _template_repository(args),
+        Path(args.project_dir),
         overrides=_parse_sets(args.set),
         dry_run=args.dry_run,
-        interactive=not args.no_input and sys.stdin.isatty(),
+        ask=prompt.ask_new_questions if interactive else None,
+        to=args.to,
+        since=args.since,
+    )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    return check(_template_repository(args), Path(args.project_dir), to=args.to, since=args.since)
+
+
+def _add_revision_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("project_dir", nargs="?", default=".", help="the generated project (default: .)")
+    command.add_argument(
+        "--template",
+        dest="template_repository",
+        metavar="PATH-OR-URL",
+        help="the template's git repository (default: the checkout this command runs from)",
+    )
+    command.add_argument(
+        "--to",
+        default="HEAD",
+        metavar="REF",
+        help="template revision (tag or commit) to update to or check against (default: HEAD, the newest commit)",
+    )
+    command.add_argument(
+        "--from",
+        dest="since",
+        metavar="REF",
+        help="template revision the project was generated from, when its answers file records none",
     )
 
 
@@ -97,12 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.set_defaults(handler=cmd_new)
 
-    update = commands.add_parser("update", help="re-render a project from its saved answers, keeping your edits")
-    update.add_argument("project_dir", nargs="?", default=".", help="the generated project (default: .)")
+    update = commands.add_parser(
+        "update", help="bring the template's changes and changed answers into a project, keeping your edits"
+    )
+    _add_revision_options(update)
     update.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="change an answer")
     update.add_argument("--dry-run", action="store_true", help="list what would change, change nothing")
     update.add_argument("--no-input", action="store_true", help="take defaults for questions the template gained")
     update.set_defaults(handler=cmd_update)
+
+    check_command = commands.add_parser(
+        "check", help="exit 1 and list what would change when the project is behind the template"
+    )
+    _add_revision_options(check_command)
+    check_command.set_defaults(handler=cmd_check)
 
     catalog = commands.add_parser("catalog", help="list the stages and tools, or one stage in detail")
     catalog.add_argument("stage", nargs="?", help="a stage id, e.g. orchestration")

@@ -10,6 +10,7 @@ from typing import Any
 from mlops_template import answers
 from mlops_template.catalog import load_catalog
 from mlops_template.errors import TemplateError
+from mlops_template.revision import describe
 from mlops_template.validation import check_answers
 
 
@@ -25,7 +26,7 @@ def post_generate(context: dict[str, Any], template_root: Path, project_dir: Pat
 
     catalog = load_catalog(template_root)
     assemble(catalog, context, project_dir)
-    answers.write(catalog, context, project_dir)
+    answers.write(catalog, context, project_dir, describe(template_root, str(context.get("_template", ""))))
 
 
 def run(step: Callable[[dict[str, Any], Path, Path], None], context: dict[str, Any], root: Path) -> None:

@@ -2,8 +2,10 @@
 
 Three trees take part, as in ``git merge``:
 
-- *base*: the template rendered with the project's saved answers (what the user started from);
-- *new*: the template rendered with the updated answers;
+- *base*: the template at the revision recorded in the project's answers file,
+  rendered with the saved answers (what the user started from);
+- *new*: the template at the target revision (its newest commit by default),
+  rendered with the updated answers;
 - *project*: the files on disk, with the user's edits.
 
 Each path is decided on its own (``plan``); nothing is written until every
@@ -13,23 +15,35 @@ or is interrupted.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from cookiecutter.exceptions import CookiecutterException
+from cookiecutter.main import cookiecutter
+
 from mlops_template import answers as saved
 from mlops_template.catalog import Catalog, load_catalog
 from mlops_template.errors import TemplateError
-from mlops_template.generate import generate, resolve
-from mlops_template.prompt import ask_new_questions
+from mlops_template.generate import resolve
+from mlops_template.ignores import GITIGNORE, with_kept_ignores
+from mlops_template.revision import Repository, TemplateSource, open_repository
 from mlops_template.validation import check_answers
 
 EXIT_CONFLICTS = 1
+EXIT_OUTDATED = 1
+PYPROJECT = "pyproject.toml"
+LOCK_FILE = "uv.lock"
+CRUFT_FILE = ".cruft.json"
+AskNewQuestions = Callable[[Catalog, list[str], dict[str, Any]], dict[str, Any]]
+"""Asks the questions a template gained since the project was generated; returns the answers given."""
 
 
 class UpdateError(TemplateError):
@@ -66,10 +80,13 @@ class Change:
     """What the file becomes (None for actions that write nothing or remove it)."""
 
 
-def render(template_root: Path, catalog: Catalog, answers: dict[str, Any]) -> dict[str, bytes]:
-    """The project the template generates for ``answers``, as path -> content."""
+def render(tree: Path, answers: dict[str, Any], revision: str) -> dict[str, bytes]:
+    """The project the template ``tree`` generates for ``answers``, through cookiecutter and that tree's own hooks."""
     with tempfile.TemporaryDirectory(prefix="mlops-template-render-") as scratch:
-        project = generate(template_root, catalog, answers, Path(scratch))
+        try:
+            project = Path(cookiecutter(str(tree), no_input=True, extra_context=answers, output_dir=scratch))
+        except (CookiecutterException, ValueError) as error:
+            raise UpdateError(f"the template at {revision} cannot render these answers: {error}") from error
         return {p.relative_to(project).as_posix(): p.read_bytes() for p in project.rglob("*") if p.is_file()}
 
 
@@ -196,29 +213,131 @@ def report(changes: list[Change], dry_run: bool) -> str:
     return "\n".join(lines) if lines else "  nothing to change: the project is up to date"
 
 
-def run_update(
-    template_root: Path, project_dir: Path, overrides: dict[str, str], dry_run: bool, interactive: bool
-) -> int:
-    catalog = load_catalog(template_root)
-    old = saved.read(project_dir / saved.ANSWERS_FILE)
-    if not dry_run:
-        ensure_clean_git_tree(project_dir)
+def _base_commit(repository: Repository, record: saved.Record, since: str | None) -> str:
+    if since:
+        return repository.commit(since, "--from")
+    if record.source.commit is None:
+        version = f" (template version {record.version})" if record.version else ""
+        raise UpdateError(
+            f"{saved.ANSWERS_FILE} records no template revision{version}: the project was generated from a copy"
+            " without git history or before revisions were recorded; pass --from REF, the template commit or tag"
+            " it was generated from"
+        )
+    return repository.commit(record.source.commit, f"recorded in {saved.ANSWERS_FILE}")
+
+
+def _new_answers(
+    tree: Path, catalog: Catalog, old: dict[str, Any], overrides: dict[str, str], ask: AskNewQuestions | None
+) -> dict[str, Any]:
+    """The old answers the template still asks, changed by ``overrides``; questions it gained are asked or defaulted."""
+    known = {*catalog.question_keys, *(q.context_key for q in catalog.follow_ups)}
+    for key in sorted(old.keys() - known):
+        print(f"question {key} is gone from the template: its answer '{old[key]}' is dropped")
+    kept = {key: value for key, value in old.items() if key in known}
     gained = [key for key in catalog.question_keys if key not in old]
-    asked = ask_new_questions(catalog, gained, old | overrides) if gained and interactive else {}
-    base_answers = resolve(template_root, catalog, old)
-    new_answers = resolve(template_root, catalog, old | asked | overrides)
-    check_answers(catalog, new_answers)
+    asked = ask(catalog, gained, kept | overrides) if gained and ask else {}
+    answers = resolve(tree, catalog, kept | asked | overrides)
+    check_answers(catalog, answers)
     for key in gained:
         if key not in asked and key not in overrides:
-            print(f"new question {key}: answered with the default '{new_answers[key]}'")
+            print(f"new question {key}: answered with the default '{answers[key]}'")
+    return answers
 
-    base, new = render(template_root, catalog, base_answers), render(template_root, catalog, new_answers)
-    changes = plan(project_dir, base, new)
+
+@dataclass(frozen=True)
+class Plan:
+    changes: list[Change]
+    base_commit: str
+    target_commit: str
+
+
+def prepare(
+    repository: Repository,
+    record: saved.Record,
+    project_dir: Path,
+    overrides: dict[str, str],
+    ask: AskNewQuestions | None,
+    to: str = "HEAD",
+    since: str | None = None,
+) -> Plan:
+    """Render the recorded revision with the saved answers and the target revision with the new ones; decide."""
+    base_commit = _base_commit(repository, record, since)
+    target_commit = repository.commit(to, "--to")
+    if to == "HEAD" and repository.uncommitted_changes():
+        print(f"note: {repository.location} has uncommitted changes; updating to its last commit, without them")
+    with tempfile.TemporaryDirectory(prefix="mlops-template-update-") as scratch:
+        new_tree = repository.export(target_commit, Path(scratch) / "new")
+        catalog = load_catalog(new_tree)
+        new_answers = _new_answers(new_tree, catalog, record.answers, overrides, ask)
+        base_tree = new_tree if base_commit == target_commit else repository.export(base_commit, Path(scratch) / "base")
+        base = render(base_tree, record.answers, base_commit[:12])
+        unchanged = base_tree is new_tree and new_answers == record.answers
+        new = dict(base) if unchanged else render(new_tree, new_answers, target_commit[:12])
+        new[saved.ANSWERS_FILE] = saved.stamped(
+            new[saved.ANSWERS_FILE], TemplateSource(target_commit, repository.location)
+        )
+        cruft_state = project_dir / CRUFT_FILE
+        if cruft_state.is_file():
+            base[CRUFT_FILE] = cruft_state.read_bytes()
+            new[CRUFT_FILE] = _cruft_state_at(base[CRUFT_FILE], target_commit, new_answers)
+        changes = plan(project_dir, base, new)
+        kept = [change.path for change in changes if change.action is Action.KEEP_MODIFIED]
+        if kept and GITIGNORE in new:  # the catalog's tool folders are read from the exported tree
+            new[GITIGNORE] = with_kept_ignores(new[GITIGNORE], catalog, record.answers, new_answers, kept)
+            changes = plan(project_dir, base, new)
+    return Plan(changes, base_commit, target_commit)
+
+
+def _cruft_state_at(state: bytes, commit: str, answers: dict[str, Any]) -> bytes:
+    """cruft's record moved to ``commit`` and ``answers``, so a later ``cruft update`` starts where this one ended."""
+    document = json.loads(state)
+    document["commit"] = commit
+    document.setdefault("context", {}).setdefault("cookiecutter", {}).update(answers)
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()  # as cruft writes it
+
+
+def run_update(
+    template: str,
+    project_dir: Path,
+    overrides: dict[str, str],
+    dry_run: bool,
+    ask: AskNewQuestions | None = None,
+    to: str = "HEAD",
+    since: str | None = None,
+) -> int:
+    """Update ``project_dir`` to revision ``to`` of the template repository ``template`` (a path or URL)."""
+    record = saved.read_record(project_dir / saved.ANSWERS_FILE)
+    if not dry_run:
+        ensure_clean_git_tree(project_dir)
+    with open_repository(template, recorded=record.source.location) as repository:
+        changes = prepare(repository, record, project_dir, overrides, ask, to, since).changes
     print(("Dry run, nothing written:\n" if dry_run else "") + report(changes, dry_run))
     if not dry_run:
         apply(project_dir, changes)
+    if any(c.path == PYPROJECT and c.action in WRITES for c in changes) and (project_dir / LOCK_FILE).is_file():
+        print(
+            f"\n{PYPROJECT} {'would change' if dry_run else 'changed'} and {LOCK_FILE} still pins the old"
+            f" dependencies: refresh it with `make lock` (it reads the package index), then commit it; `make install`"
+            " and the image install from the lock and refuse a stale one"
+        )
     conflicts = [c.path for c in changes if c.action is Action.CONFLICT]
     if conflicts:
         print(f"\n{len(conflicts)} conflict(s) to resolve by hand: {', '.join(conflicts)}", file=sys.stderr)
         return EXIT_CONFLICTS
     return 0
+
+
+def check(template: str, project_dir: Path, to: str = "HEAD", since: str | None = None) -> int:
+    """Exit status 0 when the project is at revision ``to`` of the template, else 1 with what an update would change."""
+    record = saved.read_record(project_dir / saved.ANSWERS_FILE)
+    with open_repository(template, recorded=record.source.location) as repository:
+        base_commit, target_commit = _base_commit(repository, record, since), repository.commit(to, "--to")
+        if base_commit == target_commit:
+            print(f"up to date: the project is at template revision {target_commit[:12]}")
+            return 0
+        changes = prepare(repository, record, project_dir, {}, None, to, since).changes
+    print(
+        f"the project is at template revision {base_commit[:12]}, the template at {target_commit[:12]};"
+        f" `mlops-template update` would change:\n{report(changes, dry_run=True)}"
+    )
+    return EXIT_OUTDATED

@@ -138,6 +138,32 @@ def git(cwd: Path, *args: str) -> str:
     return result.stdout
 
 
+# What cookiecutter and the hooks read when they render the template (setup.py ships the same in the wheel).
+TEMPLATE_PARTS = (
+    "cookiecutter.json",
+    "pyproject.toml",
+    "catalog",
+    "hooks",
+    "templates",
+    "{{cookiecutter.project_slug}}",
+    "mlops_template",
+)
+
+
+def template_repository(target: Path) -> Path:
+    """A new git repository, one commit, of the template's rendered parts as they are in this working tree."""
+    listed = git(TEMPLATE_ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *TEMPLATE_PARTS)
+    for name in filter(None, listed.split("\0")):
+        source = TEMPLATE_ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    git(target, "init", "-q", "-b", "main")
+    git(target, "add", "-A")
+    git(target, "commit", "-qm", "template")
+    return target
+
+
 def tree(root: Path) -> dict[str, bytes]:
     """Every file below ``root`` with its bytes, for exact comparisons of generated projects."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -10,12 +10,13 @@ import pytest
 from mlops_template import answers
 from mlops_template.catalog import Catalog
 from mlops_template.errors import AnswersError
+from mlops_template.revision import TemplateSource
 from tests.helpers import defaults
 
 
 def test_saved_answers_are_public_and_in_catalog_order(catalog: Catalog) -> None:
     context = defaults(catalog) | {"_output_dir": "/somewhere", "_stack": {}}
-    document = json.loads(answers.dumps(catalog, context))
+    document = json.loads(answers.dumps(catalog, context, TemplateSource()))
     assert list(document["cookiecutter"]) == [
         *(q.key for q in catalog.project_questions),
         *(s.id for s in catalog.prompted_stages),
@@ -25,8 +26,24 @@ def test_saved_answers_are_public_and_in_catalog_order(catalog: Catalog) -> None
 
 
 def test_round_trip(catalog: Catalog, tmp_path: Path) -> None:
-    path = answers.write(catalog, defaults(catalog), tmp_path)
+    source = TemplateSource("0123abcd" * 5, "https://example.com/mlops-template.git")
+    path = answers.write(catalog, defaults(catalog), tmp_path, source)
     assert answers.read(path) == answers.public_answers(catalog, defaults(catalog))
+    record = answers.read_record(path)
+    assert record.source == source
+    assert record.version == catalog.version
+
+
+def test_an_unknown_source_is_left_out(catalog: Catalog) -> None:
+    document = json.loads(answers.dumps(catalog, defaults(catalog), TemplateSource()))
+    assert set(document) == {"cookiecutter", "_template_version"}
+
+
+def test_a_render_is_stamped_with_its_source(catalog: Catalog) -> None:
+    rendered = answers.dumps(catalog, defaults(catalog), TemplateSource("aaaa", "/old/place")).encode()
+    document = json.loads(answers.stamped(rendered, TemplateSource("bbbb", "/templates/mlops")))
+    assert (document["_template_commit"], document["_template_location"]) == ("bbbb", "/templates/mlops")
+    assert document["cookiecutter"] == answers.public_answers(catalog, defaults(catalog))
 
 
 @pytest.mark.parametrize(
