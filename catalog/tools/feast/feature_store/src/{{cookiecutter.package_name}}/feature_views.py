@@ -2,7 +2,8 @@
 
 ``feature_repo/`` re-exports these objects for ``feast apply``, and ``features.publish``
 applies the same objects, so the package and the feature repository cannot disagree.
-The file source's path is relative to the feature repository, where Feast resolves it.
+The file source's path is relative to the feature repository, like the stores in its
+``feature_store.yaml``: the data sits beside it in ``feast_data/``, out of git and the image.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ flower = Entity(
 
 measurements_source = FileSource(
     name="iris_measurements_source",
-    path="data/iris_measurements.parquet",
+    path="../feast_data/iris_measurements.parquet",
     timestamp_field=EVENT_TIMESTAMP,
     description="Every published row of measurements, appended with its publication time.",
 )
