@@ -3,8 +3,8 @@
 The local runner (``pipeline.py``) and every orchestrator call these same
 functions. Passing paths instead of objects is what lets each step run in its
 own process, worker or container. The steps reach tools only through the stage
-interfaces (``interfaces.py``): ``storage`` holds the raw data, ``features`` turns
-it into the training table, ``tracking`` records runs, ``registry`` publishes
+interfaces (``interfaces.py``): ``storage`` holds the raw data, ``features`` publishes
+it and turns it into the training table, ``tracking`` records runs, ``registry`` publishes
 models, ``lineage`` records which data set each model comes from (from the files
 each step has, so it holds when steps run in separate processes).
 """
@@ -63,7 +63,9 @@ def ingest(dataset_path: Path) -> int:
     """Read the raw data from storage, build and validate the training table at ``dataset_path``; return its rows."""
     if not storage.exists(RAW_DATA):
         storage.write_table(RAW_DATA, load_dataset())
-    frame = features.training_frame(storage.read_table(RAW_DATA))
+    raw = storage.read_table(RAW_DATA)
+    features.publish(raw)
+    frame = features.training_frame(raw)
     validate_dataset(frame)
     _write(frame, dataset_path)
     logger.info("ingested %d rows into %s", len(frame), dataset_path)
