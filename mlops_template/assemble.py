@@ -154,10 +154,16 @@ def pyproject(catalog: Catalog, context: dict[str, Any], stack: Stack) -> dict[s
         },
         "scripts": stack.scripts,
     }
+    tools = render_value(env, catalog.pyproject_tools, {})
+    pytest_options = tools["pytest"]["ini_options"]
+    # The project's own filters first: pytest lets later lines win, and a tool's only silence its libraries.
+    filters = [*pytest_options.get("filterwarnings", []), *(f for o in stack.offers for f in o.warning_filters)]
+    if filters:
+        pytest_options["filterwarnings"] = list(dict.fromkeys(filters))
     return {
         "build-system": {"requires": ["setuptools>=77"], "build-backend": "setuptools.build_meta"},
         "project": project,
-        "tool": render_value(env, catalog.pyproject_tools, {}),
+        "tool": tools,
     }
 
 

@@ -46,6 +46,7 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         conflicts=base.conflicts + offer.conflicts,
         questions=base.questions + offer.questions,
         pre_commit=base.pre_commit + offer.pre_commit,
+        warning_filters=base.warning_filters + offer.warning_filters,
         extends=(*offer.extends, *base.extends),
         base_dirs=base.files_dirs,
     )
