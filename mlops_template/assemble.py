@@ -159,6 +159,11 @@ def pyproject(catalog: Catalog, context: dict[str, Any], stack: Stack) -> dict[s
     if untyped:
         modules = [pattern for module in untyped for pattern in (module, f"{module}.*")]
         tools.setdefault("mypy", {})["overrides"] = [{"module": modules, "ignore_missing_imports": True}]
+    pytest_options = tools["pytest"]["ini_options"]
+    # The project's own filters first: pytest lets later lines win, and a tool's only silence its libraries.
+    filters = [*pytest_options.get("filterwarnings", []), *(f for o in stack.offers for f in o.warning_filters)]
+    if filters:
+        pytest_options["filterwarnings"] = list(dict.fromkeys(filters))
     return {
         "build-system": {"requires": ["setuptools>=77"], "build-backend": "setuptools.build_meta"},
         "project": project,

@@ -52,7 +52,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         about = prompt.ask_project(catalog, raw)
         chosen = about | prompt.ask_stages(catalog, about)
         answers = resolve(root, catalog, chosen)
-        print(f"\nYour stack:\n{prompt.summary(catalog, answers)}\n")
+        destination = (Path(args.output_dir) / str(answers["project_slug"])).resolve()
+        print(f"\nYour stack:\n{prompt.summary(catalog, answers, destination)}\n")
         if not prompt.confirm("Generate this project?"):
             print("Nothing generated.")
             return 0

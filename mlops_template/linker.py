@@ -47,6 +47,7 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         questions=base.questions + offer.questions,
         pre_commit=base.pre_commit + offer.pre_commit,
         untyped_imports=base.untyped_imports + offer.untyped_imports,
+        warning_filters=base.warning_filters + offer.warning_filters,
         extends=(*offer.extends, *base.extends),
         base_dirs=base.files_dirs,
     )

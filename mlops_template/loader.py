@@ -107,6 +107,7 @@ def offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir: 
         conflicts=tuple(map(_rule, spec.get("conflicts", ()))),
         questions=tuple(FollowUp(**question) for question in spec.get("questions", ())),
         pre_commit=tuple(spec.get("pre_commit", ())),
+        warning_filters=tuple(spec.get("warning_filters", ())),
         extends=(spec["extends"],) if "extends" in spec else (),
         untyped_imports=tuple(spec.get("untyped_imports", ())),
         shared_dir=tools_dir / tool["id"] / SHARED_DIR if spec.get("shared_files") else None,

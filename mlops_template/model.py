@@ -151,6 +151,8 @@ class Offer:
     questions: tuple[FollowUp, ...] = ()
     pre_commit: tuple[dict[str, Any], ...] = ()
     """Hooks for the project's ``.pre-commit-config.yaml`` (local, ``language: system``)."""
+    warning_filters: tuple[str, ...] = ()
+    """pytest ``filterwarnings`` lines silencing the tool's libraries' own known warnings in the project's tests."""
     extends: tuple[str, ...] = ()
     """The tools of the same stage this offer builds on, nearest first: their files and
     contributions come with it."""

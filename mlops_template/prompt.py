@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import questionary
@@ -20,16 +23,46 @@ def _validator(catalog: Catalog, key: str) -> Any:
     return validate
 
 
+# Where questionary starts the text on the screen: "  Description: <text>" under the
+# list, and " » - <label> (<reason>)" for a disabled choice.
+DESCRIPTION_COLUMN = len("  Description: ")
+CHOICE_COLUMN = len(" » ")
+
+
+def wrapped(text: str, first_column: int, indent: int, reserved: int = 0) -> str:
+    """``text`` broken into lines that fit the terminal, its first line starting at ``first_column``.
+
+    questionary draws each choice and the description as one line and cuts it at
+    the terminal's edge, which would hide the end of a reason: the suggested fix.
+    ``reserved`` columns stay free after the last word (the closing parenthesis).
+    """
+    width = max(shutil.get_terminal_size().columns - 1 - reserved, first_column + 20)
+    # Whole words only: a reason's fix names settings (packaging=docker) and links that must stay intact.
+    lines = textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=" " * first_column,
+        subsequent_indent=" " * indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines)[first_column:]
+
+
 def stage_choices(catalog: Catalog, stage: Stage, earlier: dict[str, Any]) -> list[questionary.Choice]:
-    return [
-        questionary.Choice(
-            title=offer.label,
-            value=offer.tool_id,
-            description=offer.description,
-            disabled=disabled_reason(catalog, offer, earlier),
+    choices = []
+    for offer in stage.selectable:
+        reason = disabled_reason(catalog, offer, earlier)
+        reason_column = CHOICE_COLUMN + len(f"- {offer.label} (")
+        choices.append(
+            questionary.Choice(
+                title=offer.label,
+                value=offer.tool_id,
+                description=wrapped(offer.description, DESCRIPTION_COLUMN, DESCRIPTION_COLUMN),
+                disabled=reason and wrapped(reason, reason_column, CHOICE_COLUMN + 2, reserved=1),
+            )
         )
-        for offer in stage.selectable
-    ]
+    return choices
 
 
 def ask_project(catalog: Catalog, raw_defaults: dict[str, Any]) -> dict[str, Any]:
@@ -95,12 +128,15 @@ def ask_new_questions(catalog: Catalog, keys: list[str], known: dict[str, Any]) 
     return asked
 
 
-def summary(catalog: Catalog, answers: dict[str, Any]) -> str:
-    """The chosen stack as an aligned two-column table."""
+def summary(catalog: Catalog, answers: dict[str, Any], destination: Path) -> str:
+    """The chosen stack, each chosen tool's follow-up answers and where the project goes, as two columns."""
     rows = [(q.prompt.split(" (")[0], str(answers[q.key])) for q in catalog.project_questions]
     for stage in catalog.prompted_stages:
         offer = stage.offer(str(answers[stage.id]))
         rows.append((stage.label, offer.label if offer else str(answers[stage.id])))
+        for question in offer.questions if offer else ():
+            rows.append((f"  {question.key}", str(answers[question.context_key])))
+    rows.append(("Written to", str(destination)))
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"  {label.ljust(width)}  {value}" for label, value in rows)
 

@@ -10,6 +10,11 @@ from mlops_template.catalog import Catalog
 from tests.helpers import CATALOG
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The fast tier first, then the slow one: quick failures in seconds, the long installs last."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return CATALOG

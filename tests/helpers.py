@@ -125,7 +125,9 @@ def matrix(catalog: Catalog) -> list[dict[str, str]]:
 
 
 def stack_id(answers: dict[str, Any]) -> str:
-    return "-".join(str(answers[stage.id]) for stage in CATALOG.prompted_stages if len(stage.choices) > 1)
+    """A stack's name in test ids: its answers that differ from the defaults (``default`` when none does)."""
+    changed = [f"{s.id}={answers[s.id]}" for s in CATALOG.prompted_stages if answers[s.id] != s.default]
+    return "+".join(changed) or "default"
 
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}

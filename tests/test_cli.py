@@ -4,31 +4,67 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pexpect
+import pyte
 import pytest
 from cookiecutter.main import cookiecutter
 
 from mlops_template import answers as saved
 from mlops_template.catalog import TEMPLATE_ROOT, Catalog, Stage
-from tests.helpers import CATALOGUED_ONLY, tool, tree
+from mlops_template.validation import disabled_reason
+from tests.helpers import CATALOGUED_ONLY, defaults, tool, tree
 
 ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
 
 
-def spawn(*args: str, cwd: Path) -> pexpect.spawn:
-    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "COLUMNS": "160", "LINES": "50"}
+def spawn(*args: str, cwd: Path, columns: int = 160) -> pexpect.spawn:
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "COLUMNS": str(columns), "LINES": "50"}
     return pexpect.spawn(
-        tool("mlops-template"), list(args), cwd=str(cwd), env=env, encoding="utf-8", timeout=30, dimensions=(50, 160)
+        tool("mlops-template"),
+        list(args),
+        cwd=str(cwd),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, columns),
     )
+
+
+class Screen:
+    """What a person sees: the child's output fed through a terminal emulator of the same size."""
+
+    def __init__(self, columns: int) -> None:
+        self._screen = pyte.Screen(columns, 50)
+        self._stream = pyte.Stream(self._screen)
+
+    def write(self, data: str) -> None:
+        self._stream.feed(data)
+
+    def flush(self) -> None:
+        """pexpect flushes its log file after each read."""
+
+    def text(self) -> str:
+        """The screen's lines joined, so a wrapped sentence reads as one."""
+        return " ".join(" ".join(self._screen.display).split())
+
+    def wait_for(self, child: pexpect.spawn, text: str) -> None:
+        """Read the child's output until ``text`` is on the screen (pexpect's TIMEOUT if it never is)."""
+        wanted = " ".join(text.split())
+        while wanted not in self.text():
+            child.read_nonblocking(65536, timeout=child.timeout)
 
 
 def answer(child: pexpect.spawn, question: str, keys: str = ENTER) -> None:
     """Wait for ``question`` on the screen, then type ``keys``."""
-    child.expect_exact(question)
+    if isinstance(child.logfile_read, Screen):  # a narrow terminal wraps the question
+        child.logfile_read.wait_for(child, question)
+    else:
+        child.expect_exact(question)
     child.send(keys)
 
 
@@ -100,6 +136,29 @@ def test_conflicting_tool_is_shown_disabled_with_its_reason(tmp_path: Path, cata
     assert list(tmp_path.iterdir()) == []
 
 
+def test_at_80_columns_a_disabled_choice_shows_its_whole_reason(tmp_path: Path, catalog: Catalog) -> None:
+    packaging = catalog.stage("packaging")
+    none, chosen = packaging.offer("none"), packaging.offer(packaging.default)
+    assert none is not None and chosen is not None
+    reason = disabled_reason(catalog, none, defaults(catalog, orchestration="kubeflow"))
+    assert reason and len(reason) > 80, "the check needs a reason longer than a line"
+    screen = Screen(80)
+    child = spawn("new", "-o", str(tmp_path), cwd=tmp_path, columns=80)
+    child.logfile_read = screen
+    answer_project_with_enter(child, catalog)
+    answer_stages_before(child, catalog, "orchestration")
+    pick_kubeflow(child, catalog)
+    stages = [stage.id for stage in catalog.prompted_stages]
+    answer_stages_with_enter(
+        child, catalog.prompted_stages[stages.index("orchestration") + 1 : stages.index("packaging")]
+    )
+    screen.wait_for(child, packaging.question)
+    screen.wait_for(child, f"- {none.label} ({reason})")
+    screen.wait_for(child, f"Description: {chosen.description}")
+    child.send(CTRL_C)
+    child.expect(pexpect.EOF)
+
+
 def test_follow_up_question_appears_only_for_its_tool(tmp_path: Path, catalog: Catalog) -> None:
     """The image reference is asked right after packaging=docker, and the pipeline runs that image."""
     child = spawn("new", "-o", str(tmp_path), cwd=tmp_path)
@@ -113,6 +172,9 @@ def test_follow_up_question_appears_only_for_its_tool(tmp_path: Path, catalog: C
     answer(child, catalog.stage("packaging").question)
     answer(child, image_question(catalog), "\x7f" * 40 + "ghcr.io/team/iris:1.0" + ENTER)
     answer_stages_with_enter(child, catalog.prompted_stages[stages.index("packaging") + 1 :])
+    child.expect_exact("Your stack:")
+    child.expect_exact("ghcr.io/team/iris:1.0")  # the follow-up answer is in the summary
+    child.expect(rf"Written to +{re.escape(str(tmp_path.resolve() / 'iris-classifier'))}")
     answer(child, "Generate this project?")
     child.expect(pexpect.EOF)
     pipeline = tmp_path / "iris-classifier" / "src" / "iris_classifier" / "kubeflow_pipeline.py"

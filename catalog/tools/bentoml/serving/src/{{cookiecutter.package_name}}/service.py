@@ -92,10 +92,15 @@ class Classifier:
         )
 
 
+def port() -> int:
+    """The port to listen on: ``PORT`` (``make serve PORT=8123``), else the documented default."""
+    return int(os.environ.get("PORT", "{{ stack.channels.http_service.port }}"))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the published model with BentoML.")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=3000)
+    parser.add_argument("--port", type=int, default=port(), help="default: $PORT, else %(default)s")
     args = parser.parse_args(argv)
     # BentoML sends usage statistics unless this is "true", and reads it once per
     # process: opt out before serving, unless the environment already chose.

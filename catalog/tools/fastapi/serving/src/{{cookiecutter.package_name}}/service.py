@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -70,10 +71,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def port() -> int:
+    """The port to listen on: ``PORT`` (``make serve PORT=8123``), else the documented default."""
+    return int(os.environ.get("PORT", "{{ stack.channels.http_service.port }}"))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the published model over HTTP.")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=port(), help="default: $PORT, else %(default)s")
     args = parser.parse_args(argv)
     uvicorn.run(create_app(), host=args.host, port=args.port)
 

@@ -8,6 +8,7 @@ them with the team. Artifacts then go wherever the server stores them.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,8 +44,12 @@ def log_metrics(metrics: Mapping[str, float]) -> None:
 
 def log_dataset(path: Path, context: str) -> None:
     """Record the data set as a run input, with its digest and schema."""
-    dataset = from_pandas(pd.read_csv(path), source=str(path.resolve()), name=path.stem)
-    mlflow.log_input(dataset, context=context)
+    with warnings.catch_warnings():
+        # MLflow hints on every run that an inferred integer column cannot hold missing
+        # values; the class index never is missing, so the hint is noise here.
+        warnings.filterwarnings("ignore", "Hint: Inferred schema contains integer column", UserWarning)
+        dataset = from_pandas(pd.read_csv(path), source=str(path.resolve()), name=path.stem)
+        mlflow.log_input(dataset, context=context)
 
 
 def log_model(model_path: Path) -> None:

@@ -14,6 +14,8 @@ import pandas as pd
 import sklearn
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
+from mlflow.models import ModelSignature
+from mlflow.types import ColSpec, DataType, Schema
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }}.config import Settings
@@ -42,6 +44,15 @@ def version_uri(version: str, settings: Settings) -> str:
     return f"models:/{settings.model_name}/{version}"
 
 
+def _signature(example: pd.DataFrame) -> ModelSignature:
+    """The measurements in, the class index out: declared, since inferring it warns on every
+    publication that an integer output cannot hold missing values (a class index never is missing)."""
+    return ModelSignature(
+        inputs=Schema([ColSpec(DataType.double, str(column)) for column in example.columns]),
+        outputs=Schema([ColSpec(DataType.long)]),
+    )
+
+
 def publish(model: Pipeline, example: pd.DataFrame, metrics: dict[str, float], settings: Settings) -> str:
     """Register ``model`` as a new version of ``MODEL_NAME``, its metrics as version tags; return the version."""
     _configure()
@@ -56,6 +67,7 @@ def publish(model: Pipeline, example: pd.DataFrame, metrics: dict[str, float], s
             name="model",
             registered_model_name=settings.model_name,
             input_example=example,
+            signature=_signature(example),
             pip_requirements=requirements,
         )
     version = str(info.registered_model_version)
