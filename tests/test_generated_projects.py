@@ -21,12 +21,22 @@ pytestmark = pytest.mark.slow
 UV_CACHE = Path(os.environ.get("UV_CACHE_DIR", Path.home() / ".cache" / "uv"))
 
 
+def _to_stderr(line: str) -> None:
+    os.write(2, f"{line}\n".encode())
+
+
 @pytest.fixture
 def steps(request: pytest.FixtureRequest) -> Steps:
-    """Runs the test's commands, each announced with the stack's name as it starts."""
+    """Runs the test's commands, each announced with the stack's name as it starts.
+
+    Under pytest-xdist (``make test`` runs the slow tier on two workers with ``-s``)
+    a worker's terminal reporter is not shown, but its standard error is.
+    """
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     callspec = getattr(request.node, "callspec", None)
     name = callspec.id if callspec else request.node.name
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        return Steps(name, _to_stderr)
     return Steps(name, reporter.write_line if reporter else lambda line: None)
 
 
@@ -91,6 +101,20 @@ def _passes_its_own_checks(steps: Steps, project: Path, env: dict[str, str], qui
             steps.run(["make", target], cwd=project, env=env)
 
 
+def _stacks(stacks: list[dict[str, str]]) -> list[object]:
+    """The stacks as parameters; those whose ``make services-up`` binds fixed ports share one xdist worker."""
+    return [
+        pytest.param(
+            answers,
+            id=stack_id(answers),
+            marks=[pytest.mark.xdist_group("local-services")]
+            if any(offer.local_services for offer in CATALOG.chosen_offers(answers))
+            else [],
+        )
+        for answers in stacks
+    ]
+
+
 # Every selectable tool in at least one stack; the pairs are baked and validated in the fast tier.
 STACKS = tool_covering_stacks(CATALOG)
 # pip as well for the default orchestrator, Kubeflow and none: the stacks whose installs differ most.
@@ -98,7 +122,7 @@ PIP_ORCHESTRATORS = (CATALOG.stage("orchestration").default, "kubeflow", "none")
 PIP_STACKS = list({s["orchestration"]: s for s in reversed(STACKS) if s["orchestration"] in PIP_ORCHESTRATORS}.values())
 
 
-@pytest.mark.parametrize("answers", STACKS, ids=stack_id)
+@pytest.mark.parametrize("answers", _stacks(STACKS))
 def test_generated_project_installs_with_uv_and_passes_its_own_checks(
     steps: Steps, tmp_path: Path, answers: dict[str, str]
 ) -> None:
@@ -108,13 +132,13 @@ def test_generated_project_installs_with_uv_and_passes_its_own_checks(
     _passes_its_own_checks(steps, project, _environment(steps, tmp_path, project, "uv"), quiet)
 
 
-@pytest.mark.parametrize("answers", PIP_STACKS, ids=stack_id)
+@pytest.mark.parametrize("answers", _stacks(PIP_STACKS))
 def test_generated_project_installs_with_pip_and_passes_its_tests(
     steps: Steps, tmp_path: Path, answers: dict[str, str]
 ) -> None:
     """Lint does not depend on the installer: the uv run of the same stack covers it."""
-    project = _generate(tmp_path, answers)
-    _passes_its_tests(project, _environment(tmp_path, project, "pip"))
+    project = _generate(steps, tmp_path, answers)
+    _passes_its_tests(steps, project, _environment(steps, tmp_path, project, "pip"))
 
 
 def test_switching_orchestrator_by_update_keeps_edits_and_the_project_still_passes(
