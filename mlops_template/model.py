@@ -152,6 +152,9 @@ class Offer:
     extends: tuple[str, ...] = ()
     """The tools of the same stage this offer builds on, nearest first: their files and
     contributions come with it."""
+    uses: tuple[str, ...] = ()
+    """Kits (``catalog/kits/<id>/``) whose files and contributions come with this offer: a block
+    several tools need (a local stand-in server and its test plugin) is written once."""
     base_dirs: tuple[Path, ...] = ()
 
     @property
