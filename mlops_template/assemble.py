@@ -11,8 +11,10 @@ here names a tool: the catalog says everything.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from mlops_template.catalog import Catalog, Channel, EnvVar, LocalService, MakeTarget, Offer
@@ -97,13 +99,18 @@ def merged_channels(channels: dict[str, Channel], offers: tuple[Offer, ...]) -> 
     return merged
 
 
-def _extras(offers: tuple[Offer, ...]) -> dict[str, list[str]]:
+def _extras(offers: tuple[Offer, ...], rendered: Callable[[Any], Any]) -> dict[str, list[str]]:
     """One optional extra per tool, holding the extra packages of all its chosen offers."""
     extras: dict[str, list[str]] = {}
     for offer in offers:
         if offer.extra_packages:
-            extras.setdefault(offer.tool_id, []).extend(offer.extra_packages)
+            extras.setdefault(offer.tool_id, []).extend(rendered(list(offer.extra_packages)))
     return {tool: list(dict.fromkeys(packages)) for tool, packages in extras.items()}
+
+
+def _recipe(lines: list[str]) -> tuple[str, ...]:
+    """A target's commands; a line that renders empty (guarded by a channel, say) is left out."""
+    return tuple(line for line in lines if line.strip())
 
 
 def _unique_sorted(items: list[str]) -> list[str]:
@@ -113,22 +120,24 @@ def _unique_sorted(items: list[str]) -> list[str]:
 def build_stack(catalog: Catalog, context: dict[str, Any]) -> Stack:
     env = environment(context)
     offers = tuple(catalog.chosen_offers(context))
+    channels = render_value(env, merged_channels(catalog.channels, offers), {})
 
     def rendered(value: Any) -> Any:
-        return render_value(env, value, {})
+        """Contributions may read the channels too (``stack.channels.<name>``), as the tools' files do."""
+        return render_value(env, value, {"stack": SimpleNamespace(channels=channels)})
 
     return Stack(
         offers=offers,
-        channels=rendered(merged_channels(catalog.channels, offers)),
+        channels=channels,
         env=tuple(
             EnvVar(var.name, rendered(var.default), var.comment) for var in _merged_env(catalog.base_env, offers)
         ),
         make=tuple(
-            MakeTarget(t.target, rendered(t.help), tuple(rendered(list(t.run))), rendered(t.exports), t.ci)
+            MakeTarget(t.target, rendered(t.help), _recipe(rendered(list(t.run))), rendered(t.exports), t.ci)
             for t in _merged_targets(offers)
         ),
         scripts=rendered(catalog.base_scripts) | {k: v for offer in offers for k, v in rendered(offer.scripts).items()},
-        extras=_extras(offers),
+        extras=_extras(offers, rendered),
         dependencies=_unique_sorted([*catalog.base_packages, *(p for offer in offers for p in offer.packages)]),
         local_services=tuple(
             LocalService(s.name, rendered(s.help), rendered(s.run), s.port, s.ready) for s in _merged_services(offers)
@@ -262,12 +271,12 @@ def assemble(catalog: Catalog, context: dict[str, Any], project_dir: Path) -> St
     """Write the chosen tools' files and the shared files into ``project_dir``."""
     stack = build_stack(catalog, context)
     env = environment(context)
-    # A tool's shared folder comes with each of its offers that uses it: render it once.
-    rendered: set[Path] = set()
+    rendered_dirs: set[Path] = set()
     for offer in stack.offers:
         for files_dir in offer.files_dirs:
-            if files_dir.is_dir() and files_dir not in rendered:
-                rendered.add(files_dir)
+            # A kit that several chosen tools use is written once.
+            if files_dir.is_dir() and files_dir not in rendered_dirs:
+                rendered_dirs.add(files_dir)
                 owner = f"{offer.tool_id} ({offer.stage_id})"
                 render_tree(env, files_dir, project_dir, {"stack": stack}, owner, offer.verbatim)
     write_shared_files(catalog, context, stack, project_dir)

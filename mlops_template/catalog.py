@@ -57,11 +57,16 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
     for path, tool in raw.items():
         if tool.get("id") != Path(path).parent.name:
             raise CatalogError(f"{path}: id '{tool.get('id')}' must equal its folder name")
+    kit_paths = [path for path in raw if path.startswith(loader.KITS_DIR)]
+    kits = {kit.tool_id: kit for kit in (loader.kit(raw.pop(path), root / loader.KITS_DIR) for path in kit_paths)}
     offers = loader.tool_offers(list(raw.values()), root / "catalog" / "tools")
     unknown = set(offers) - {spec["id"] for spec in stage_specs}
     if unknown:
         raise CatalogError(f"tools name unknown stages: {sorted(unknown)}")
-    stages = tuple(linker.build_stage(spec, linker.resolve_extends(offers.get(spec["id"], []))) for spec in stage_specs)
+    stages = tuple(
+        linker.build_stage(spec, linker.resolve_extends(linker.resolve_uses(offers.get(spec["id"], []), kits)))
+        for spec in stage_specs
+    )
     linker.check_rules(stages)
     linker.check_channels(stages, channels)
     return Catalog(

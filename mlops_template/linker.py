@@ -23,6 +23,15 @@ def _merged_compose(base: dict[str, Any], offer: dict[str, Any]) -> dict[str, An
     return merged
 
 
+def _merged_provides(base: dict[str, Any], offer: dict[str, Any]) -> dict[str, Any]:
+    """The base's channel values with the offer's: lists (``many`` channels) add up, a single value is replaced."""
+    merged = dict(base)
+    for name, value in offer.items():
+        known = base.get(name)
+        merged[name] = list(dict.fromkeys([*known, *value])) if isinstance(known, list) else value
+    return merged
+
+
 def _extend(offer: Offer, base: Offer) -> Offer:
     """``offer`` on top of the (already extended) ``base``: base contributions first, its own added."""
     return replace(
@@ -30,13 +39,14 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         packages=base.packages + offer.packages,
         extra_packages=base.extra_packages + offer.extra_packages,
         dev_packages=base.dev_packages + offer.dev_packages,
-        env=base.env + offer.env,
+        # An heir may give a setting of its base its own default (MinIO's endpoint on S3's code).
+        env=tuple({var.name: var for var in (*base.env, *offer.env)}.values()),
         make=base.make + offer.make,
         scripts=base.scripts | offer.scripts,
         gitignore=base.gitignore + offer.gitignore,
         readme="\n".join(text for text in (base.readme, offer.readme) if text),
         layout=base.layout | offer.layout,
-        provides=base.provides | offer.provides,
+        provides=_merged_provides(base.provides, offer.provides),
         consumes=tuple(dict.fromkeys(base.consumes + offer.consumes)),
         capabilities=tuple(dict.fromkeys(base.capabilities + offer.capabilities)),
         verbatim=base.verbatim + offer.verbatim,
@@ -49,8 +59,22 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         untyped_imports=base.untyped_imports + offer.untyped_imports,
         warning_filters=base.warning_filters + offer.warning_filters,
         extends=(*offer.extends, *base.extends),
-        base_dirs=base.files_dirs,
+        base_dirs=tuple(dict.fromkeys((*base.files_dirs, *offer.base_dirs))),
     )
+
+
+def resolve_uses(offers: list[Offer], kits: dict[str, Offer]) -> list[Offer]:
+    """Merge every offer with the kits it uses, as if it extended each (the kit's files first)."""
+
+    def resolved(offer: Offer) -> Offer:
+        for kit_id in offer.uses:
+            if kit_id not in kits:
+                known = ", ".join(sorted(kits)) or "none"
+                raise CatalogError(f"{offer.tool_id} in {offer.stage_id} uses the kit '{kit_id}': known kits: {known}")
+            offer = replace(_extend(offer, kits[kit_id]), extends=offer.extends)
+        return offer
+
+    return [resolved(offer) for offer in offers]
 
 
 def resolve_extends(offers: list[Offer]) -> list[Offer]:

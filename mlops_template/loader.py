@@ -9,6 +9,7 @@ Python runs cookiecutter.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PROJECT_FILE = "catalog/project.yaml"
 STAGES_FILE = "catalog/stages.yaml"
 CHANNELS_FILE = "catalog/channels.yaml"
+KITS_DIR = "catalog/kits"
 # A wheel carries a copy of the template (see setup.py); a checkout is its own template.
 _PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "template"
 TEMPLATE_ROOT = (
@@ -55,6 +57,7 @@ def read_raw(root: Path = TEMPLATE_ROOT) -> dict[str, Any]:
     """The catalog files as parsed YAML, keyed by path relative to ``root``."""
     paths = [root / PROJECT_FILE, root / STAGES_FILE, root / CHANNELS_FILE]
     paths += sorted((root / "catalog" / "tools").glob("*/tool.yaml"))
+    paths += sorted((root / KITS_DIR).glob("*/kit.yaml"))
     return {path.relative_to(root).as_posix(): _read_yaml(path) for path in paths}
 
 
@@ -111,7 +114,16 @@ def offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir: 
         extends=(spec["extends"],) if "extends" in spec else (),
         untyped_imports=tuple(spec.get("untyped_imports", ())),
         shared_dir=tools_dir / tool["id"] / SHARED_DIR if spec.get("shared_files") else None,
+        uses=tuple(spec.get("uses", ())),
     )
+
+
+def kit(spec: dict[str, Any], kits_dir: Path) -> Offer:
+    """A kit as an offer of no stage: its ``files/`` and its contributions, for the offers that use it."""
+    tool = {"id": spec["id"], "label": spec["id"], "description": spec["description"]}
+    tool |= {"link": "", "license": "", "kind": "open_source"}
+    kit_offer = offer(tool, "", spec["contributes"] | {"selectable": False}, kits_dir)
+    return replace(kit_offer, files_dir=kits_dir / spec["id"] / "files")
 
 
 def tool_offers(tools: list[dict[str, Any]], tools_dir: Path) -> dict[str, list[Offer]]:

@@ -156,6 +156,9 @@ class Offer:
     extends: tuple[str, ...] = ()
     """The tools of the same stage this offer builds on, nearest first: their files and
     contributions come with it."""
+    uses: tuple[str, ...] = ()
+    """Kits (``catalog/kits/<id>/``) whose files and contributions come with this offer: a block
+    several tools need (a local stand-in server and its test plugin) is written once."""
     base_dirs: tuple[Path, ...] = ()
     untyped_imports: tuple[str, ...] = ()
     """Packages this offer's modules import that ship no type information: mypy skips only those."""

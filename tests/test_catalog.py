@@ -19,7 +19,7 @@ COVERAGE = yaml.safe_load((TEMPLATE_ROOT / "catalog" / "seed_coverage.yaml").rea
 
 
 def _schema_for(path: str) -> dict:
-    name = next((n for n in ("stages", "channels") if path.endswith(f"{n}.yaml")), "tool")
+    name = next((n for n in ("stages", "channels", "kit") if path.endswith(f"{n}.yaml")), "tool")
     return json.loads((SCHEMAS / f"{name}.schema.json").read_text())
 
 

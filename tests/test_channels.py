@@ -184,7 +184,7 @@ def test_an_extending_offer_keeps_its_bases_services_and_adds_its_own() -> None:
     assert merged.local_services == (db,)
     assert set(merged.compose["services"]) == {*docker.compose["services"], "worker"}
     assert merged.compose["project_services"] == [*docker.compose["project_services"], "worker"]
-    assert merged.provides["image_paths"] == ["flows/"], "an heir's value on a channel replaces its base's"
+    assert merged.provides["image_paths"] == ["conf/", "flows/"], "on a many channel an heir adds to its base"
 
 
 def test_two_offers_of_one_tool_share_one_extra() -> None:

@@ -14,11 +14,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+{% if stack.channels.object_store -%}
+import boto3
+{% endif -%}
 import pytest
 
-from {{ cookiecutter.package_name }} import steps
+from {{ cookiecutter.package_name }} import steps{% if stack.channels.object_store %}, storage{% endif %}
+{%- if stack.channels.object_store %}
+{%- set store = stack.channels.object_store %}
+from {{ cookiecutter.package_name }}.steps import RAW_DATA
+{%- endif %}
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_REMOTE = "{{ 'storage' if stack.channels.object_store else 'local' }}"
 
 
 def _env(sandbox: Path) -> dict[str, str]:
@@ -84,5 +92,37 @@ def test_make_data_init_sets_a_default_local_remote_and_can_run_again(repo: Path
     for _ in range(2):
         _run([make, "--no-print-directory", "-f", str(PROJECT_ROOT / "Makefile"), "data-init"], repo, env)
     config = _run([sys.executable, "-m", "dvc", "config", "--list", "--project"], repo, env).splitlines()
-    assert "core.remote=local" in config
-    assert f"remote.local.url={workdir / 'shared'}" in config
+    assert f"core.remote={DEFAULT_REMOTE}" in config
+    assert f"remote.{DEFAULT_REMOTE}.url={workdir / 'shared'}" in config
+{%- if stack.channels.object_store %}
+
+
+@pytest.mark.integration
+def test_make_data_init_pushes_to_the_object_store_and_pulls_back(repo: Path, workdir: Path) -> None:
+    """The default remote is the project's bucket (here moto's S3 server): push, forget every local copy, pull."""
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    env = _env(workdir / "dvc-sandbox")
+    endpoint = os.environ["{{ store.endpoint_env }}"]
+    _run([make, "--no-print-directory", "-f", str(PROJECT_ROOT / "Makefile"), "data-init"], repo, env)
+    config = _run([sys.executable, "-m", "dvc", "config", "--list", "--project"], repo, env).splitlines()
+    assert "remote.storage.url={{ store.scheme }}://{{ store.bucket }}/{{ store.prefix }}/dvc" in config
+    assert f"remote.storage.endpointurl={endpoint}" in config
+
+    dataset = repo / "data" / "dataset.csv"
+    steps.ingest(dataset)  # through the storage: the raw data lands in the same bucket
+    assert storage.exists(RAW_DATA)
+    original = dataset.read_bytes()
+    digest = hashlib.md5(original, usedforsecurity=False).hexdigest()
+    _run([sys.executable, "-m", "dvc", "add", "data/dataset.csv"], repo, env)
+    _run([sys.executable, "-m", "dvc", "push"], repo, env)
+    s3 = boto3.client("s3", endpoint_url=endpoint)
+    key = "{{ store.prefix }}/dvc/files/md5/" + digest[:2] + "/" + digest[2:]
+    assert s3.get_object(Bucket="{{ store.bucket }}", Key=key)["Body"].read() == original
+
+    dataset.unlink()
+    shutil.rmtree(repo / ".dvc" / "cache")
+    _run([sys.executable, "-m", "dvc", "pull"], repo, env)
+    assert dataset.read_bytes() == original
+{%- endif %}

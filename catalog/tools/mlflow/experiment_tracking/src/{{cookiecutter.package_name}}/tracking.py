@@ -2,7 +2,8 @@
 
 With the default ``MLFLOW_TRACKING_URI=sqlite:///mlflow.db`` runs stay in one
 local file; point it at a tracking server (``http://mlflow:5000``) to share
-them with the team. Artifacts then go wherever the server stores them.
+them with the team. {% if stack.channels.object_store %}New experiments keep their artifacts in the
+project's object store (``artifact_location``), whichever the tracking store.{% else %}Artifacts then go wherever the server stores them.{% endif %}
 """
 
 from __future__ import annotations
@@ -17,13 +18,22 @@ import mlflow
 import pandas as pd
 from mlflow.data.pandas_dataset import from_pandas
 
-from {{ cookiecutter.package_name }}.mlflow_store import tracking_uri
+from {{ cookiecutter.package_name }}.mlflow_store import {% if stack.channels.object_store %}(
+    create_experiment_in_object_store,
+    tracking_uri,
+    use_object_store_endpoint,
+){% else %}tracking_uri{% endif %}
 
 
 def configure() -> None:
     """Point MLflow at the tracking store and the project's experiment."""
     mlflow.set_tracking_uri(tracking_uri())
-    mlflow.set_experiment(os.environ.get("MLFLOW_EXPERIMENT_NAME", "{{ cookiecutter.project_slug }}"))
+    experiment = os.environ.get("MLFLOW_EXPERIMENT_NAME", "{{ cookiecutter.project_slug }}")
+{%- if stack.channels.object_store %}
+    use_object_store_endpoint()
+    create_experiment_in_object_store(experiment)
+{%- endif %}
+    mlflow.set_experiment(experiment)
 
 
 @contextmanager

@@ -20,7 +20,11 @@ from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, RegistryUnavailableError
-from {{ cookiecutter.package_name }}.mlflow_store import tracking_uri
+from {{ cookiecutter.package_name }}.mlflow_store import {% if stack.channels.object_store %}(
+    create_experiment_in_object_store,
+    tracking_uri,
+    use_object_store_endpoint,
+){% else %}tracking_uri{% endif %}
 
 METRIC_TAG = "metric."
 # What MLflow answers for a model or an alias it does not have; any other
@@ -30,6 +34,9 @@ ABSENT = frozenset({"RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"})
 
 def _configure() -> None:
     mlflow.set_tracking_uri(tracking_uri())
+{%- if stack.channels.object_store %}
+    use_object_store_endpoint()
+{%- endif %}
 
 
 def _unavailable(error: MlflowException) -> RegistryUnavailableError:
@@ -56,6 +63,9 @@ def _signature(example: pd.DataFrame) -> ModelSignature:
 def publish(model: Pipeline, example: pd.DataFrame, metrics: dict[str, float], settings: Settings) -> str:
     """Register ``model`` as a new version of ``MODEL_NAME``, its metrics as version tags; return the version."""
     _configure()
+{%- if stack.channels.object_store %}
+    create_experiment_in_object_store(settings.model_name)
+{%- endif %}
     mlflow.set_experiment(settings.model_name)
     # Explicit requirements: inferring them re-imports the model for seconds and
     # picks up whatever test tools happen to be installed.

@@ -1,7 +1,7 @@
 """Every test runs against a local AWS API: moto's server on 127.0.0.1, emptied before each test.
 
-The registry reaches SageMaker and S3 only through boto3, so the pipeline,
-service and orchestrator tests all need an endpoint. One server per session
+The tools that use AWS reach it only through boto3, so the pipeline, service
+and orchestrator tests all need an endpoint. One server per session
 keeps them fast; resetting its state keeps them independent. The settings are
 set after ``workdir`` has cleared the ones from ``.env.example``, and
 subprocesses the tests start (servers, orchestrators) inherit them.
