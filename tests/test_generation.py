@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 import json
 import re
 import subprocess
@@ -48,10 +49,16 @@ SHARED_FILES = {
 def expected_files(catalog: Catalog, answers: dict[str, str]) -> set[str]:
     """The project template's files plus each chosen offer's folder, renamed, plus the assembled files."""
     rendered = {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in _files(PROJECT_TEMPLATE)}
-    for offer in catalog.chosen_offers(answers):
+    chosen = catalog.chosen_offers(answers)
+    for offer in chosen:
+        # Files that wait for a capability no chosen tool has are not written.
+        waiting = [
+            glob for name, globs in offer.only_with.items() if not any(o.has(name) for o in chosen) for glob in globs
+        ]
         for files_dir in offer.files_dirs:
             if files_dir.is_dir():
-                rendered |= {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in _files(files_dir)}
+                written = {f for f in _files(files_dir) if not any(fnmatch.fnmatchcase(f, g) for g in waiting)}
+                rendered |= {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in written}
     licence = {"LICENSE"} if answers["license"] != "Proprietary" else set()
     compose = (
         {"compose.yaml"} if any(o.compose.get("project_services") for o in catalog.chosen_offers(answers)) else set()
