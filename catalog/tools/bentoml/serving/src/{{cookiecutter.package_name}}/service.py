@@ -11,7 +11,7 @@ import argparse
 import logging
 import os
 import time
-from typing import Any
+from typing import Any, cast
 
 import bentoml
 import pandas as pd
@@ -135,7 +135,8 @@ class Classifier:
         )
 
 
-Classifier.add_asgi_middleware(ObservedRequests)
+# The decorators make Classifier a bentoml.Service, which type checkers cannot see.
+cast("bentoml.Service[Classifier]", Classifier).add_asgi_middleware(ObservedRequests)
 
 
 def main(argv: list[str] | None = None) -> None:
