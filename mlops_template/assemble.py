@@ -51,6 +51,14 @@ class Stack:
     def ci_targets(self) -> list[MakeTarget]:
         return [target for target in self.make if target.ci]
 
+    def has(self, capability: str) -> bool:
+        """Some chosen tool provides the channel ``capability`` or declares it (templates ask this too)."""
+        return any(offer.has(capability) for offer in self.offers)
+
+    def left_out(self, offer: Offer) -> tuple[str, ...]:
+        """The globs of ``offer``'s files that wait for a capability this stack lacks."""
+        return tuple(glob for name, globs in offer.only_with.items() if not self.has(name) for glob in globs)
+
 
 def _merged_env(base: tuple[EnvVar, ...], offers: tuple[Offer, ...]) -> tuple[EnvVar, ...]:
     merged: dict[str, EnvVar] = {var.name: var for var in base}
@@ -278,7 +286,7 @@ def assemble(catalog: Catalog, context: dict[str, Any], project_dir: Path) -> St
             if files_dir.is_dir() and files_dir not in rendered_dirs:
                 rendered_dirs.add(files_dir)
                 owner = f"{offer.tool_id} ({offer.stage_id})"
-                render_tree(env, files_dir, project_dir, {"stack": stack}, owner, offer.verbatim)
+                render_tree(env, files_dir, project_dir, {"stack": stack}, owner, offer.verbatim, stack.left_out(offer))
     write_shared_files(catalog, context, stack, project_dir)
     remove_bytecode(project_dir)
     return stack

@@ -50,6 +50,10 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         consumes=tuple(dict.fromkeys(base.consumes + offer.consumes)),
         capabilities=tuple(dict.fromkeys(base.capabilities + offer.capabilities)),
         verbatim=base.verbatim + offer.verbatim,
+        only_with={
+            capability: base.only_with.get(capability, ()) + offer.only_with.get(capability, ())
+            for capability in base.only_with | offer.only_with
+        },
         compose=_merged_compose(base.compose, offer.compose),
         local_services=base.local_services + offer.local_services,
         requires=base.requires + offer.requires,
@@ -113,13 +117,20 @@ def build_stage(spec: dict[str, Any], offers: list[Offer]) -> Stage:
 
 
 def check_rules(stages: tuple[Stage, ...]) -> None:
-    """Every rule names a selectable choice of a stage, or a capability some selectable tool has."""
+    """Every rule names a selectable choice of a stage, or a capability some selectable tool has;
+    so does every ``only_with`` of an offer."""
     choices = {stage.id: set(stage.choices) for stage in stages}
     capabilities = {
         name for stage in stages for offer in stage.selectable for name in (*offer.provides, *offer.capabilities)
     }
     for stage in stages:
         for offer in stage.offers:
+            for capability in offer.only_with:
+                if capability not in capabilities:
+                    raise CatalogError(
+                        f"{offer.tool_id} in {stage.id}: only_with names the capability '{capability}',"
+                        " which no selectable tool has"
+                    )
             for rule in (*offer.requires, *offer.conflicts):
                 if rule.capability:
                     if rule.capability not in capabilities:

@@ -143,6 +143,9 @@ class Offer:
     """What the offer can do beyond the channels it provides, for other tools' capability rules."""
     verbatim: tuple[str, ...] = ()
     """Globs (relative to the offer's folder) of files copied untouched instead of rendered."""
+    only_with: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Capability -> globs (relative to the offer's folder) of files written only when a chosen tool has it:
+    a ServiceMonitor only beside Kubernetes manifests, say."""
     compose: dict[str, Any] = field(default_factory=dict)
     """Services (and volumes) for the team stack in ``compose.yaml``; ``project_env`` goes to the project's service."""
     local_services: tuple[LocalService, ...] = ()

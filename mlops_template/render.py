@@ -51,6 +51,10 @@ def render_value(env: StrictEnvironment, value: Any, variables: dict[str, Any]) 
     return value
 
 
+def _matches(path: Path, globs: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(path.as_posix(), pattern) for pattern in globs)
+
+
 def render_tree(
     env: StrictEnvironment,
     source: Path,
@@ -58,24 +62,28 @@ def render_tree(
     variables: dict[str, Any],
     owner: str,
     verbatim: tuple[str, ...] = (),
+    left_out: tuple[str, ...] = (),
 ) -> list[str]:
     """Render every file under ``source`` into ``project_dir`` (paths are templates too).
 
     Files matching a ``verbatim`` glob (relative to ``source``; ``*`` crosses
     folders, as in ``fnmatch``) are copied byte
     for byte: vendored schemas, Helm charts and dashboards carry braces of their
-    own. Returns the written paths. Two tools writing the same file is a catalog
+    own. Files matching a ``left_out`` glob are not written. Returns the written paths.
+    Two tools writing the same file is a catalog
     error, never a silent overwrite.
     """
     written = []
     for path in sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         relative_source = path.relative_to(source)
+        if _matches(relative_source, left_out):
+            continue
         relative = render_text(env, relative_source.as_posix(), variables)
         target = project_dir / relative
         if target.exists():
             raise CatalogError(f"{owner} writes {relative}, which another part of the template already wrote")
         target.parent.mkdir(parents=True, exist_ok=True)
-        if any(fnmatch.fnmatchcase(relative_source.as_posix(), pattern) for pattern in verbatim):
+        if _matches(relative_source, verbatim):
             shutil.copyfile(path, target)
         else:
             target.write_text(render_text(env, path.read_text(encoding="utf-8"), variables), encoding="utf-8")

@@ -12,11 +12,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from mlops_template.assemble import build_stack, merged_channels, write_shared_files
+from mlops_template.assemble import assemble, build_stack, merged_channels, write_shared_files
 from mlops_template.catalog import TEMPLATE_ROOT, Catalog, LocalService, Offer, Rule, load_catalog
 from mlops_template.errors import CatalogError
 from mlops_template.generate import resolve
-from mlops_template.linker import _extend
+from mlops_template.linker import _extend, check_rules
 from mlops_template.render import environment, render_tree
 from mlops_template.validation import disabled_reason, tool_problems
 from tests.helpers import CATALOG, PROJECT_TEMPLATE, defaults
@@ -195,3 +195,29 @@ def test_two_offers_of_one_tool_share_one_extra() -> None:
     )
     stack = build_stack(catalog, resolve(TEMPLATE_ROOT, catalog, {}))
     assert stack.extras["mlflow"] == ["a-package>=1", "b-package>=1"]
+
+
+@pytest.mark.parametrize(("packaging", "written"), [("kubernetes", True), ("docker", False)])
+def test_only_with_files_wait_for_their_capability(tmp_path: Path, packaging: str, written: bool) -> None:
+    """The metrics tool's ServiceMonitor lands beside Kubernetes manifests only; its other files always."""
+    catalog = load_catalog()
+    context = resolve(TEMPLATE_ROOT, catalog, {"metrics": "prometheus", "packaging": packaging})
+    assemble(catalog, context, tmp_path)
+    assert (tmp_path / "k8s" / "base" / "servicemonitor.yaml").is_file() is written
+    assert (tmp_path / "monitoring" / "prometheus.yml").is_file()
+
+
+def test_only_with_must_name_a_capability_some_tool_has() -> None:
+    catalog = _with(CATALOG, none_metrics={"only_with": {"helm_charts": ("monitoring/*",)}})
+    with pytest.raises(CatalogError, match="only_with names the capability 'helm_charts'"):
+        check_rules(catalog.stages)
+
+
+def test_only_with_globs_add_up_when_an_offer_extends_another() -> None:
+    docker = CATALOG.stage("packaging").offer("docker")
+    kubernetes = CATALOG.stage("packaging").offer("kubernetes")
+    assert docker is not None and kubernetes is not None
+    base = dataclasses.replace(docker, only_with={"http_service": ("a.yaml",)})
+    offer = dataclasses.replace(kubernetes, only_with={"http_service": ("b.yaml",), "team_stack": ("c.yaml",)})
+    merged = _extend(offer, base)
+    assert merged.only_with == {"http_service": ("a.yaml", "b.yaml"), "team_stack": ("c.yaml",)}

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }} import monitoring, registry
 from {{ cookiecutter.package_name }}.config import Settings
 
 SETOSA = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
@@ -55,3 +55,8 @@ def test_without_a_model_the_service_is_alive_but_not_ready(client_without_model
 def test_with_a_model_the_service_is_ready(client: Any) -> None:
     assert client.get("/livez")[0] == 200
     assert client.get("/readyz")[0] == 200
+
+
+def test_metrics_are_exposed_only_with_a_metrics_tool(client: Any) -> None:
+    status, _ = client.get("/metrics")
+    assert status == (404 if monitoring.exposition() is None else 200)

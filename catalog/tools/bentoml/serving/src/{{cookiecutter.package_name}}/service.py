@@ -1,4 +1,4 @@
-"""BentoML service that serves the published model: ``POST /predict`` and ``GET /health``.
+"""BentoML service that serves the published model: ``POST /predict``, ``GET /health`` and ``GET /metrics``.
 
 Run it with ``make serve`` (``bentoml serve {{ cookiecutter.package_name }}.service:Classifier``) or
 ``{{ cookiecutter.project_slug }}-serve --host H --port P``; each worker loads the model once at
@@ -10,16 +10,18 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-from typing import Any
+import time
+from typing import Any, cast
 
 import bentoml
 import pandas as pd
 from bentoml.exceptions import ServiceUnavailable
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Response
 from pydantic import ConfigDict
 from sklearn.pipeline import Pipeline
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }} import monitoring, registry
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.model import predict as predict_classes
 from {{ cookiecutter.package_name }}.schemas import Health, IrisFeatures, Prediction, PredictRequest, PredictResponse
@@ -42,6 +44,35 @@ def _single_example(schema: dict[str, Any]) -> None:
         schema["example"] = examples[0]
 
 
+class ObservedRequests:
+    """ASGI middleware that reports every request's route, status and latency to ``monitoring``.
+
+    Unknown paths share one label, so scanners cannot grow the metrics without bound.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_observed)
+        finally:
+            route = scope["path"] if status != 404 else "unmatched"
+            monitoring.observe_request(route, status, time.perf_counter() - started)
+
+
 class PredictInput(PredictRequest):
     """``PredictRequest`` with its example as the single ``example`` OpenAPI 3.0 has.
 
@@ -52,7 +83,9 @@ class PredictInput(PredictRequest):
     model_config = ConfigDict(json_schema_extra=_single_example)
 
 
-@bentoml.service(name="{{ cookiecutter.project_slug }}")
+# BentoML's own /metrics is off: GET /metrics answers the project's monitoring
+# module, as with every serving tool (404 when the project has no metrics tool).
+@bentoml.service(name="{{ cookiecutter.project_slug }}", metrics={"enabled": False})
 @bentoml.asgi_app(probes)
 class Classifier:
     """Classifies iris flowers with the model the registry serves."""
@@ -68,6 +101,7 @@ class Classifier:
         except registry.ModelNotFoundError:
             logger.exception("no model to serve: run the training pipeline first")
             self.model = None
+        monitoring.model_loaded(None if self.model is None else self.model_uri)
 
     def __is_ready__(self) -> bool:
         # BentoML's /readyz (the Kubernetes readiness probe) then agrees with /health.
@@ -79,6 +113,14 @@ class Classifier:
             raise HTTPException(status_code=503, detail=f"model not loaded from {self.model_uri}")
         return Health(status="ok", model_uri=self.model_uri)
 
+    @probes.get("/metrics")
+    def metrics(self) -> Response:
+        exposed = monitoring.exposition()
+        if exposed is None:
+            raise HTTPException(status_code=404, detail="no metrics tool in this project")
+        body, content_type = exposed
+        return Response(content=body, media_type=content_type)
+
     @bentoml.api(route="/predict", input_spec=PredictInput)
     def predict(self, instances: list[IrisFeatures]) -> PredictResponse:
         """Class index and name of each flower."""
@@ -86,10 +128,15 @@ class Classifier:
             raise ServiceUnavailable(f"model not loaded from {self.model_uri}")
         rows = pd.DataFrame([instance.model_dump() for instance in instances])
         predictions = predict_classes(self.model, rows)
+        monitoring.observe_predictions([name for _, name in predictions])
         return PredictResponse(
             model_uri=self.model_uri,
             predictions=[Prediction(label=label, class_name=name) for label, name in predictions],
         )
+
+
+# The decorators make Classifier a bentoml.Service, which type checkers cannot see.
+cast("bentoml.Service[Classifier]", Classifier).add_asgi_middleware(ObservedRequests)
 
 
 def port() -> int:

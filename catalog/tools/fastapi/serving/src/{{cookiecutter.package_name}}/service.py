@@ -1,4 +1,4 @@
-"""HTTP API that serves the published model: ``GET /health`` and ``POST /predict``.
+"""HTTP API that serves the published model: ``GET /health``, ``POST /predict`` and ``GET /metrics``.
 
 Run it with ``{{ cookiecutter.project_slug }}-serve`` (or ``make serve``); the model is
 loaded once at start-up through the ``registry`` interface.
@@ -9,20 +9,53 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pandas as pd
 import uvicorn
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request, Response
 from sklearn.pipeline import Pipeline
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }} import monitoring, registry
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.model import predict
 from {{ cookiecutter.package_name }}.schemas import Health, Prediction, PredictRequest, PredictResponse
 
 logger = logging.getLogger(__name__)
+
+
+class ObservedRequests:
+    """ASGI middleware that reports every request's route, status and latency to ``monitoring``.
+
+    Plain ASGI rather than ``@app.middleware``, which wraps each response in
+    another task and stream; unknown paths share one label, so scanners cannot
+    grow the metrics without bound.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_observed)
+        finally:
+            route = scope["path"] if status != 404 else "unmatched"
+            monitoring.observe_request(route, status, time.perf_counter() - started)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,9 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except registry.ModelNotFoundError:
             logger.exception("no model to serve: run the training pipeline first")
             app.state.model = None
+        monitoring.model_loaded(None if app.state.model is None else registry.model_uri(settings))
         yield
 
     app = FastAPI(title={{ cookiecutter.project_name | quoted }}, version="0.1.0", lifespan=lifespan)
+    app.add_middleware(ObservedRequests)
 
     def loaded_model(request: Request) -> Pipeline:
         model: Pipeline | None = request.app.state.model
@@ -63,10 +98,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def predict_species(body: PredictRequest, request: Request) -> PredictResponse:
         rows = pd.DataFrame([instance.model_dump() for instance in body.instances])
         predictions = predict(loaded_model(request), rows)
+        monitoring.observe_predictions([name for _, name in predictions])
         return PredictResponse(
             model_uri=registry.model_uri(settings),
             predictions=[Prediction(label=label, class_name=name) for label, name in predictions],
         )
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        """The metrics tool's exposition, for scraping (404 when the project has none)."""
+        exposed = monitoring.exposition()
+        if exposed is None:
+            raise HTTPException(status_code=404, detail="no metrics tool in this project")
+        body, content_type = exposed
+        return Response(content=body, media_type=content_type)
 
     return app
 

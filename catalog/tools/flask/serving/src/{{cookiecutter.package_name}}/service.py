@@ -1,4 +1,4 @@
-"""HTTP API that serves the published model: ``GET /health`` and ``POST /predict``.
+"""HTTP API that serves the published model: ``GET /health``, ``POST /predict`` and ``GET /metrics``.
 
 Run it with ``{{ cookiecutter.project_slug }}-serve`` (or ``make serve``): the Flask app
 runs in the Waitress WSGI server, and the model is loaded once at start-up through the
@@ -10,15 +10,16 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import time
 
 import pandas as pd
 import waitress
-from flask import Flask, Response, abort, jsonify, request
+from flask import Flask, Response, abort, g, jsonify, request
 from pydantic import ValidationError
 from sklearn.pipeline import Pipeline
 from werkzeug.exceptions import HTTPException
 
-from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }} import monitoring, registry
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.model import predict
 from {{ cookiecutter.package_name }}.schemas import Health, Prediction, PredictRequest, PredictResponse
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     except registry.ModelNotFoundError:
         logger.exception("no model to serve: run the training pipeline first")
         model = None
+    monitoring.model_loaded(None if model is None else model_uri)
 
     app = Flask(__name__)
 
@@ -44,6 +46,17 @@ def create_app(settings: Settings | None = None) -> Flask:
         if model is None:
             abort(503, description=f"model not loaded from {model_uri}")
         return model
+
+    @app.before_request
+    def start_clock() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def observe(response: Response) -> Response:
+        # The rule, not the path: unknown paths share one label, so scanners cannot grow the metrics.
+        route = request.url_rule.rule if request.url_rule else "unmatched"
+        monitoring.observe_request(route, response.status_code, time.perf_counter() - g.started)
+        return response
 
     @app.errorhandler(HTTPException)
     def json_error(error: HTTPException) -> tuple[Response, int]:
@@ -74,10 +87,20 @@ def create_app(settings: Settings | None = None) -> Flask:
             return jsonify(detail=error.errors(include_url=False, include_context=False)), 422
         rows = pd.DataFrame([instance.model_dump() for instance in body.instances])
         predictions = predict(loaded_model(), rows)
+        monitoring.observe_predictions([name for _, name in predictions])
         return PredictResponse(
             model_uri=model_uri,
             predictions=[Prediction(label=label, class_name=name) for label, name in predictions],
         ).model_dump()
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        """The metrics tool's exposition, for scraping (404 when the project has none)."""
+        exposed = monitoring.exposition()
+        if exposed is None:
+            abort(404, description="no metrics tool in this project")
+        body, content_type = exposed
+        return Response(body, content_type=content_type)
 
     return app
 

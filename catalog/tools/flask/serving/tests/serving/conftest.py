@@ -18,7 +18,7 @@ class ContractClient:
 
     def get(self, path: str) -> tuple[int, Any]:
         response = self._client.get(path)
-        return response.status_code, response.get_json()
+        return response.status_code, response.get_json() if response.is_json else response.text
 
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
         response = self._client.post(path, json=body)

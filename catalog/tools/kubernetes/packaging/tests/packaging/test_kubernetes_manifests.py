@@ -88,7 +88,12 @@ def test_the_kustomization_lists_every_manifest_and_settings_file() -> None:
 @pytest.mark.parametrize("release", RELEASES)
 @pytest.mark.parametrize("name", _resource_files())
 def test_each_manifest_is_valid_for_the_kubernetes_api(name: str, release: str) -> None:
-    kubernetes_validate.validate(_load(BASE / name), release, strict=True)
+    manifest = _load(BASE / name)
+    # Kubernetes' own API groups are one word (apps, batch) or end in .k8s.io; others come from CRDs.
+    group = manifest["apiVersion"].rpartition("/")[0]
+    if "." in group and not group.endswith(".k8s.io"):
+        pytest.skip(f"{name} is a custom resource ({group}): the tool that adds it checks it against its CRD")
+    kubernetes_validate.validate(manifest, release, strict=True)
 
 
 @pytest.mark.parametrize(
