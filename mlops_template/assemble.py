@@ -252,9 +252,12 @@ def assemble(catalog: Catalog, context: dict[str, Any], project_dir: Path) -> St
     """Write the chosen tools' files and the shared files into ``project_dir``."""
     stack = build_stack(catalog, context)
     env = environment(context)
+    rendered: set[Path] = set()
     for offer in stack.offers:
+        # A shared part two chosen tools include is written once.
         for files_dir in offer.files_dirs:
-            if files_dir.is_dir():
+            if files_dir.is_dir() and files_dir not in rendered:
+                rendered.add(files_dir)
                 owner = f"{offer.tool_id} ({offer.stage_id})"
                 render_tree(env, files_dir, project_dir, {"stack": stack}, owner, offer.verbatim)
     write_shared_files(catalog, context, stack, project_dir)

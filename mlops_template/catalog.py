@@ -59,7 +59,11 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
     unknown = set(offers) - {spec["id"] for spec in stage_specs}
     if unknown:
         raise CatalogError(f"tools name unknown stages: {sorted(unknown)}")
-    stages = tuple(linker.build_stage(spec, linker.resolve_extends(offers.get(spec["id"], []))) for spec in stage_specs)
+    parts = loader.shared_parts(root)
+    stages = tuple(
+        linker.build_stage(spec, linker.resolve_includes(linker.resolve_extends(offers.get(spec["id"], [])), parts))
+        for spec in stage_specs
+    )
     linker.check_rules(stages)
     linker.check_channels(stages, channels)
     return Catalog(

@@ -68,6 +68,22 @@ def resolve_extends(offers: list[Offer]) -> list[Offer]:
     return [resolved(offer, (offer.tool_id,)) for offer in offers]
 
 
+def resolve_includes(offers: list[Offer], parts: dict[str, Offer]) -> list[Offer]:
+    """Merge into every offer the shared parts it includes: the parts' files and contributions first."""
+    resolved = []
+    for offer in offers:
+        for part_id in reversed(offer.includes):
+            part = parts.get(part_id)
+            if part is None:
+                raise CatalogError(
+                    f"{offer.tool_id} in {offer.stage_id} includes '{part_id}', which catalog/shared/ does not hold"
+                )
+            merged = _extend(offer, part)
+            offer = replace(merged, extends=offer.extends, base_dirs=(part.files_dir, *offer.base_dirs))
+        resolved.append(offer)
+    return resolved
+
+
 def build_stage(spec: dict[str, Any], offers: list[Offer]) -> Stage:
     stage_id = spec["id"]
     selectable = [offer.tool_id for offer in offers if offer.selectable]

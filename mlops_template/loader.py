@@ -9,6 +9,7 @@ Python runs cookiecutter.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PROJECT_FILE = "catalog/project.yaml"
 STAGES_FILE = "catalog/stages.yaml"
 CHANNELS_FILE = "catalog/channels.yaml"
+SHARED_DIR = "catalog/shared"
 # A wheel carries a copy of the template (see setup.py); a checkout is its own template.
 _PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "template"
 TEMPLATE_ROOT = (
@@ -98,6 +100,7 @@ def offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir: 
         questions=tuple(FollowUp(**question) for question in spec.get("questions", ())),
         pre_commit=tuple(spec.get("pre_commit", ())),
         extends=(spec["extends"],) if "extends" in spec else (),
+        includes=tuple(spec.get("includes", ())),
     )
 
 
@@ -108,6 +111,33 @@ def tool_offers(tools: list[dict[str, Any]], tools_dir: Path) -> dict[str, list[
         for stage_id, spec in tool["stages"].items():
             offers.setdefault(stage_id, []).append(offer(tool, stage_id, spec, tools_dir))
     return offers
+
+
+def shared_parts(root: Path) -> dict[str, Offer]:
+    """The parts several tools include (``catalog/shared/<id>/part.yaml`` and its ``files/``), by id.
+
+    A part is written like an offer (packages, env, local services, channels, ...) but
+    belongs to no stage and is never a choice: two tools that need the same local
+    stand-in (one moto server, one fixture) include it instead of copying it.
+    """
+    parts: dict[str, Offer] = {}
+    for path in sorted((root / SHARED_DIR).glob("*/part.yaml")):
+        spec = _read_yaml(path)
+        part_id = path.parent.name
+        if spec.pop("id", None) != part_id:
+            raise CatalogError(f"{path}: id must equal its folder name '{part_id}'")
+        tool = {
+            "id": part_id,
+            "label": part_id,
+            "description": spec.pop("description"),
+            "link": "",
+            "license": "",
+            "kind": "shared",
+        }
+        parts[part_id] = replace(
+            offer(tool, "", {**spec, "selectable": False}, root / SHARED_DIR), files_dir=path.parent / "files"
+        )
+    return parts
 
 
 def channels(spec: dict[str, Any]) -> dict[str, Channel]:

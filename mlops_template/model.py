@@ -152,6 +152,8 @@ class Offer:
     extends: tuple[str, ...] = ()
     """The tools of the same stage this offer builds on, nearest first: their files and
     contributions come with it."""
+    includes: tuple[str, ...] = ()
+    """Shared parts (``catalog/shared/<id>/``) whose files and contributions come with this offer."""
     base_dirs: tuple[Path, ...] = ()
 
     @property
