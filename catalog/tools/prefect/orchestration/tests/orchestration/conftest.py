@@ -11,7 +11,15 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 _home = tempfile.mkdtemp(prefix="prefect-home-")
 atexit.register(shutil.rmtree, _home, ignore_errors=True)
 os.environ["PREFECT_HOME"] = _home
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+
+
+@pytest.fixture
+def launch_runs_here() -> bool:
+    """Without ``PREFECT_DEPLOYMENT`` the flow runs in the test's process, on a temporary Prefect server."""
+    return True
