@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 
 def _trigger(api_url: str, reason: str) -> str:
-    body = {"logical_date": None, "conf": {}, "note": reason}
+    body: dict[str, object] = {"logical_date": None, "conf": {}, "note": reason}
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     token = os.environ.get("AIRFLOW_API_TOKEN", "")
     if token:

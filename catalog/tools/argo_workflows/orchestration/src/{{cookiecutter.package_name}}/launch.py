@@ -16,6 +16,7 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
+from hera.expr import g
 from hera.workflows import WorkflowsService
 
 from {{ cookiecutter.package_name }}.argo_workflow import WORKSPACE, build_workflow
@@ -36,8 +37,8 @@ def _submit(server: str, reason: str) -> str:
 def _local_commands(name: str) -> list[list[str]]:
     """Each step's command as Argo would start it, with the workflow's name and parameters filled in."""
     document: dict[str, Any] = build_workflow().to_dict()["spec"]
-    values = {"workflow.name": name} | {
-        f"workflow.parameters.{p['name']}": str(p["value"]) for p in document["arguments"]["parameters"]
+    values = {f"{g.workflow.name:$}": name} | {
+        f"{getattr(g.workflow.parameters, p['name']):$}": str(p["value"]) for p in document["arguments"]["parameters"]
     }
     templates = {template["name"]: template for template in document["templates"]}
     dag = templates[document["entrypoint"]]["dag"]["tasks"]
@@ -46,7 +47,7 @@ def _local_commands(name: str) -> list[list[str]]:
         container = templates[task["template"]]["container"]
         command = [*container["command"], *container["args"]]
         for expression, value in values.items():
-            command = [part.replace(f"{{{{{expression}}}}}", value) for part in command]
+            command = [part.replace(expression, value) for part in command]
         commands.append(command)
     return commands
 

@@ -72,9 +72,7 @@ def test_the_local_commands_are_the_workflows_steps_in_order() -> None:
 
 
 @pytest.mark.integration
-def test_without_a_server_the_steps_run_here_and_register_a_model(
-    launch_runs_here: bool, settings: Settings
-) -> None:
+def test_without_a_server_the_steps_run_here_and_register_a_model(launch_runs_here: bool, settings: Settings) -> None:
     assert launch_runs_here
     run_dir = Path(launch.start_training("integration test"))
     assert (run_dir / "model.joblib").is_file()

@@ -29,9 +29,8 @@ def start_training(reason: str) -> str:
     if host:
         client = Client(host=host)
         experiment = os.environ.get("KFP_EXPERIMENT", "{{ cookiecutter.project_slug }}")
-        return str(
-            client.create_run_from_pipeline_func(training_pipeline, run_name=run_name, experiment_name=experiment).run_id
-        )
+        run = client.create_run_from_pipeline_func(training_pipeline, run_name=run_name, experiment_name=experiment)
+        return str(run.run_id)
     pipeline_root = Settings.from_env().work_dir / "kfp" / run_name
     local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=str(pipeline_root))
     training_pipeline()

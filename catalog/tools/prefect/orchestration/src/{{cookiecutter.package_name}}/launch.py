@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 
+from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 
 from {{ cookiecutter.package_name }}.prefect_flow import training_flow
@@ -24,6 +25,8 @@ def start_training(reason: str) -> str:
     logger.info("training on Prefect (%s): %s", deployment or "this process", reason)
     if deployment:
         flow_run = run_deployment(deployment, timeout=0, tags=["retrain"])
+        # Typed for async callers too; called from sync code, it returned the run itself.
+        assert isinstance(flow_run, FlowRun)
         return str(flow_run.id)
     state = training_flow(return_state=True)
     state.result()  # raises what the flow raised: a failed run is not a started one
