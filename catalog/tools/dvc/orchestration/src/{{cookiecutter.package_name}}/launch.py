@@ -8,6 +8,8 @@ finished, the content hash of the model it produced as ``dvc.lock`` records it.
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 from dvc.repo import Repo
 
@@ -16,7 +18,10 @@ logger = logging.getLogger(__name__)
 
 def start_training(reason: str) -> str:
     logger.info("training with dvc repro: %s", reason)
+    result = subprocess.run([sys.executable, "-m", "dvc", "repro", "--force"], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"dvc repro failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
     with Repo(".") as repo:
-        stages = repo.reproduce(force=True)
-    model = next(out for stage in stages for out in stage.outs if out.def_path.endswith("model.joblib"))
+        outs = [out for stage in repo.index.stages for out in stage.outs]
+    model = next(out for out in outs if out.def_path.endswith("model.joblib"))
     return f"{model.def_path}@{model.hash_info.value}"

@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 
 def start_training(reason: str) -> str:
     logger.info("training with Metaflow: %s", reason)
-    with Runner(str(FLOW_FILE), show_output=False).run(tags=["retrain"]) as executing:
+    with Runner(str(FLOW_FILE), show_output=False) as runner:
+        executing = runner.run(tags=["retrain"])
         if executing.status != "successful":
             raise RuntimeError(f"the Metaflow run failed:\n{executing.stderr[-3000:]}")
         return str(executing.run.pathspec)
