@@ -20,7 +20,10 @@ from {{ cookiecutter.package_name }}.prefect_flow import FLOW_NAME, training_flo
 
 
 @pytest.mark.integration
-def test_without_a_deployment_the_flow_runs_here_and_registers_a_model(settings: Settings) -> None:
+def test_without_a_deployment_the_flow_runs_here_and_registers_a_model(
+    launch_runs_here: bool, settings: Settings
+) -> None:
+    assert launch_runs_here
     run_id = launch.start_training("integration test")
     assert uuid.UUID(run_id)
     assert registry.alias_metrics("champion", settings) is not None
