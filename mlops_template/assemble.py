@@ -281,6 +281,7 @@ def assemble(catalog: Catalog, context: dict[str, Any], project_dir: Path) -> St
     env = environment(context)
     rendered_dirs: set[Path] = set()
     for offer in stack.offers:
+        # A shared part two chosen tools include is written once.
         for files_dir in offer.files_dirs:
             # A kit that several chosen tools use is written once.
             if files_dir.is_dir() and files_dir not in rendered_dirs:

@@ -286,10 +286,12 @@ def test_every_orchestrator_calls_the_same_steps_and_holds_no_ml_code(
     assert orchestrator is not None
     source = orchestrator.files_dir
     relative = [p.relative_to(source) for p in source.rglob("*.py")] if source.is_dir() else []
+    # The launch module starts the orchestrator's definition; the definitions call the steps.
+    launcher = catalog.stage("orchestration").interface
     modules = [
         project / path.as_posix().replace("{{cookiecutter.package_name}}", "iris_classifier")
         for path in relative
-        if "tests" not in path.parts
+        if "tests" not in path.parts and path.as_posix() != launcher
     ]
     for module in modules:
         assert (_step_calls(module) or _step_commands(module, step_functions)) == step_functions, module.name

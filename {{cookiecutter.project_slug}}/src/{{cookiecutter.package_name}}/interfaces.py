@@ -111,8 +111,16 @@ class Drift(Protocol):
     ) -> Path: ...
 
 
+class Launch(Protocol):
+    """Starts a training run on the chosen orchestrator (a retrain request, say), whole: every step, to the registry."""
+
+    def start_training(self, reason: str) -> str:
+        """Start one run, say why in its record where the orchestrator keeps one; return its run id or URL."""
+        ...
+
+
 if TYPE_CHECKING:
-    from {{ cookiecutter.package_name }} import drift, events, features, lineage, monitoring, storage, tracking
+    from {{ cookiecutter.package_name }} import drift, events, features, launch, lineage, monitoring, storage, tracking
 
     _tracking: Tracking = tracking
     _lineage: Lineage = lineage
@@ -121,3 +129,4 @@ if TYPE_CHECKING:
     _features: Features = features
     _monitoring: Monitoring = monitoring
     _drift: Drift = drift
+    _launch: Launch = launch

@@ -1,5 +1,6 @@
 """The DVC pipeline as DVC reads and runs it, in a throwaway git repository holding
-the project's ``dvc.yaml``, ``params.yaml`` and the sources the stages depend on.
+the project's ``dvc.yaml``, ``params.yaml`` and the sources the stages depend on
+(``dvc_repo`` in ``conftest.py``).
 
 The repository is the test's working directory, so the stages and this process
 resolve the registry's relative default locations to the same place.
@@ -8,9 +9,7 @@ resolve the registry's relative default locations to the same place.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,47 +23,19 @@ from {{ cookiecutter.package_name }}.data import load_dataset
 from {{ cookiecutter.package_name }}.model import predict
 from {{ cookiecutter.package_name }}.pipeline import STEPS
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STEP_COMMAND = "{{ cookiecutter.project_slug }}-step"
-
-
-def _dvc_env(repo: Path) -> dict[str, str]:
-    sandbox = repo / ".dvc-test"
-    return {
-        # The stages call the project's console script, installed beside this interpreter.
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "DVC_NO_ANALYTICS": "1",
-        # Keep the machine's DVC config and shared index out of the test.
-        "DVC_GLOBAL_CONFIG_DIR": str(sandbox / "global"),
-        "DVC_SYSTEM_CONFIG_DIR": str(sandbox / "system"),
-        "DVC_SITE_CACHE_DIR": str(sandbox / "site-cache"),
-    }
 
 
 def _dvc(repo: Path, *args: str) -> str:
     command = [sys.executable, "-m", "dvc", *args]
-    env = os.environ | _dvc_env(repo)
-    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, check=False)
+    # dvc_repo (conftest.py) set DVC's environment.
+    result = subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
     assert result.returncode == 0, f"dvc {' '.join(args)}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
     return result.stdout
 
 
 def _ran(output: str) -> list[str]:
     return re.findall(r"^Running stage '(\w+)'", output, re.MULTILINE)
-
-
-@pytest.fixture
-def dvc_repo(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("dvc.yaml", "params.yaml"):
-        shutil.copy2(PROJECT_ROOT / name, workdir / name)
-    ignored = shutil.ignore_patterns("__pycache__", "*.egg-info")
-    shutil.copytree(PROJECT_ROOT / "src", workdir / "src", ignore=ignored)
-    (workdir / ".gitignore").write_text(".dvc-test/\n", encoding="utf-8")
-    subprocess.run(["git", "init", "--quiet"], cwd=workdir, check=True)
-    _dvc(workdir, "init", "--quiet")
-    for name, value in _dvc_env(workdir).items():
-        monkeypatch.setenv(name, value)
-    return workdir
 
 
 def test_stages_run_the_steps_in_order_on_the_run_files(dvc_repo: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,26 +47,6 @@ def test_mlflow_loads_main_and_one_entry_point_per_step() -> None:
         assert entry_point.parameters["run_dir"].default is None, "every step needs the run folder"
         command = entry_point.compute_command({"run_dir": "artifacts/run-1"}, storage_dir=None)
         assert f"{{ cookiecutter.project_slug }}-step {step} --run-dir artifacts/run-1" in command
-
-
-@pytest.fixture
-def project_dir(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The temporary folder as the project ``mlflow run`` runs, its runs tracked in a SQLite file there.
-
-    The entry points run the installed package, so the MLproject is all they need
-    from the project folder; running it from the temporary folder keeps every
-    relative default (run folders, local stores) there.
-    """
-    shutil.copy(PROJECT_ROOT / "MLproject", workdir / "MLproject")
-    tracking_uri = f"sqlite:///{workdir / 'mlflow.db'}"
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", tracking_uri)
-    # MLflow keeps the store and experiment of earlier tests in this process (the
-    # project's modules set their own before each use): start from this test's.
-    mlflow.set_tracking_uri(tracking_uri)
-    monkeypatch.delenv("MLFLOW_EXPERIMENT_ID", raising=False)
-    # The commands of the entry points live beside this interpreter, on PATH or not.
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    return workdir
 
 
 def mlflow_run(project_dir: Path, entry_point: str, **parameters: str) -> None:

@@ -8,9 +8,9 @@ Its metrics are the package's customer metadata. An alias (``champion``,
 serving alias (``MODEL_ALIAS``) is the group's one ``Approved`` package, so a
 SageMaker deployment that follows approvals serves the same model as this project.
 
-With no ``AWS_ENDPOINT_URL`` set, every call goes to the local stand-in that
-``make services-up`` starts (moto on 127.0.0.1:5050); once it is set (empty
-for AWS itself), boto3 resolves endpoint, credentials and region as usual.
+Every call goes through ``aws.client``: to the local moto stand-in that
+``make services-up`` starts while ``AWS_ENDPOINT_URL`` is unset, else to the
+configured endpoint (empty for AWS itself).
 """
 
 from __future__ import annotations
@@ -21,18 +21,16 @@ import tarfile
 import uuid
 from typing import Any
 
-import boto3
 import joblib
 import pandas as pd
 import sklearn
 from botocore.exceptions import ClientError
 from sklearn.pipeline import Pipeline
 
+from {{ cookiecutter.package_name }} import aws
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
 
-LOCAL_ENDPOINT = "http://127.0.0.1:5050"
-DEFAULT_REGION = "us-east-1"
 METRIC_KEY = "metric."
 ALIAS_TAG = "alias:"
 APPROVED, PENDING, REJECTED = "Approved", "PendingManualApproval", "Rejected"
@@ -41,21 +39,6 @@ ARTIFACT, MODEL_FILE = "model.tar.gz", "model.joblib"
 
 def _bucket(settings: Settings) -> str:
     return os.environ.get("SAGEMAKER_MODEL_BUCKET", f"{settings.model_name.replace('_', '-')}-models")
-
-
-def _client(service: str) -> Any:
-    """A boto3 client for ``service``: on the configured account, or on the local stand-in when none is."""
-    region = os.environ.get("AWS_DEFAULT_REGION", DEFAULT_REGION)
-    if "AWS_ENDPOINT_URL" in os.environ:
-        return boto3.client(service, region_name=region)
-    # The stand-in accepts any signature; fixed keys keep a developer's real ones away from it.
-    return boto3.client(
-        service,
-        endpoint_url=LOCAL_ENDPOINT,
-        region_name=region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def _not_found(error: ClientError) -> bool:
@@ -82,7 +65,7 @@ def _ensure_bucket(s3: Any, bucket: str) -> None:
         if not _not_found(error):
             raise
         region = s3.meta.region_name
-        location = {} if region == DEFAULT_REGION else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        location = {} if region == aws.DEFAULT_REGION else {"CreateBucketConfiguration": {"LocationConstraint": region}}
         s3.create_bucket(Bucket=bucket, **location)
 
 
@@ -102,7 +85,7 @@ def _alias_tags(sagemaker: Any, group_arn: str) -> dict[str, str]:
 
 def _package_behind(alias: str, settings: Settings) -> dict[str, Any] | None:
     """The model package the alias names, or None when the group or the alias does not exist yet."""
-    sagemaker = _client("sagemaker")
+    sagemaker = aws.client("sagemaker")
     group_arn = _group_arn(sagemaker, settings)
     if group_arn is None:
         return None
@@ -122,12 +105,12 @@ def model_uri(settings: Settings) -> str:
 
 def version_uri(version: str, settings: Settings) -> str:
     """The ARN of the model package that is version ``version`` of the group."""
-    return _package_arns(_client("sagemaker"), settings)[version]
+    return _package_arns(aws.client("sagemaker"), settings)[version]
 
 
 def publish(model: Pipeline, example: pd.DataFrame, metrics: dict[str, float], settings: Settings) -> str:
     """Upload ``model`` to S3 and register it as a new version awaiting approval; return its number."""
-    sagemaker, s3 = _client("sagemaker"), _client("s3")
+    sagemaker, s3 = aws.client("sagemaker"), aws.client("s3")
     if _group_arn(sagemaker, settings) is None:
         sagemaker.create_model_package_group(
             ModelPackageGroupName=settings.model_name,
@@ -172,7 +155,7 @@ def _archive(model: Pipeline) -> bytes:
 
 def set_alias(version: str, alias: str, settings: Settings) -> None:
     """Point ``alias`` at ``version``; moving the serving alias approves it and rejects the one it replaces."""
-    sagemaker = _client("sagemaker")
+    sagemaker = aws.client("sagemaker")
     group_arn = _group_arn(sagemaker, settings)
     if group_arn is None:
         raise ModelNotFoundError(f"no model package group {settings.model_name}: publish a version first")
@@ -214,7 +197,7 @@ def load_model(settings: Settings) -> Pipeline:
         raise ModelNotFoundError(f"no version holds {model_uri(settings)}: run the training pipeline first")
     url = package["InferenceSpecification"]["Containers"][0]["ModelDataUrl"]
     bucket, key = url.removeprefix("s3://").split("/", 1)
-    body = _client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+    body = aws.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
     with tarfile.open(fileobj=io.BytesIO(body), mode="r:gz") as tar:
         member = tar.extractfile(MODEL_FILE)
         if member is None:

@@ -77,13 +77,6 @@ def test_the_artifact_is_a_sagemaker_model_archive_in_s3(sagemaker: Any, s3: Any
     assert model.predict(load_dataset()[list(FEATURES)].iloc[[0]]).tolist() == [0]
 
 
-def test_with_no_endpoint_configured_the_registry_uses_the_local_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("AWS_ENDPOINT_URL")
-    assert registry._client("sagemaker").meta.endpoint_url == registry.LOCAL_ENDPOINT
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "")
-    assert registry._client("sagemaker").meta.endpoint_url.startswith("https://api.sagemaker.")
-
-
 @pytest.mark.integration
 def test_pipeline_publishes_to_the_moto_server_make_services_up_starts(
     start_server: Callable[..., str], settings: Settings

@@ -9,6 +9,10 @@ tests do not expect fails fast instead of reaching AWS.
 from __future__ import annotations
 
 import os
+import sys
+from typing import Any
+
+import pytest
 
 OFFLINE_AWS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -22,3 +26,17 @@ OFFLINE_AWS = {
     "SAGEMAKER_VALIDATE_ROLE": "false",
 }
 os.environ.update(OFFLINE_AWS)
+
+
+@pytest.fixture
+def launch_runs_here(start_server: Any, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """A moto server holding the pipeline (``--upsert``): it records executions but runs nothing."""
+    from {{ cookiecutter.package_name }}.sagemaker_pipeline import main
+
+    url = start_server(
+        lambda port: [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], ready="/moto-api/"
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    main(["--output", "sagemaker-pipeline.json", "--upsert"])
+    return False
