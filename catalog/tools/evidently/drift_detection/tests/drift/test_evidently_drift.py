@@ -1,12 +1,12 @@
-"""What only Evidently needs to prove: its own snapshot holds the scores, and its settings change the decision."""
+"""What only Evidently needs to prove: its JSON snapshot holds the scores, and its settings change the decision."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from evidently import Run
 
 from {{ cookiecutter.package_name }} import drift
 from {{ cookiecutter.package_name }}.data import FEATURES, load_dataset, split_dataset
@@ -19,14 +19,15 @@ def _halves(shifted_features: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     return reference, current
 
 
-def test_the_json_report_is_evidentlys_own_snapshot_with_the_same_scores(tmp_path: Path) -> None:
+def test_the_reports_are_evidentlys_with_the_same_scores(tmp_path: Path) -> None:
     reference, current = _halves(shifted_features=4)
     report = drift.compare(reference, current)
     html = drift.write_report(report, reference, current, tmp_path)
     assert html.name == "drift.html"
-    assert "evidently" in html.read_text(encoding="utf-8").lower()
-    snapshot = Run.load(str(tmp_path / "drift.json"))
-    values = {m["config"]["column"]: m["value"] for m in snapshot.dict()["metrics"] if "column" in m["config"]}
+    text = html.read_text(encoding="utf-8")
+    assert all(name in text for name in FEATURES), "the HTML report leaves out a feature"
+    snapshot = json.loads((tmp_path / "drift.json").read_text(encoding="utf-8"))
+    values = {m["config"]["column"]: m["value"] for m in snapshot["metrics"] if "column" in m["config"]}
     assert values == pytest.approx(report.feature_scores)
     assert report.details["drifted_features"] == 4
 
@@ -43,5 +44,5 @@ def test_drift_share_sets_how_many_features_must_move(monkeypatch: pytest.Monkey
 def test_the_drift_method_can_be_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVIDENTLY_DRIFT_METHOD", "wasserstein")
     report = drift.compare(*_halves(shifted_features=4))
-    assert set(report.details["methods"].values()) == {"Wasserstein distance (normed)"}
+    assert set(report.details["methods"].values()) == {"wasserstein"}
     assert report.drifted

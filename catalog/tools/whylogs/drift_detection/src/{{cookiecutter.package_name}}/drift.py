@@ -18,14 +18,14 @@ import pandas as pd
 # whylogs decides at import whether to send usage statistics: opt out before the first import.
 os.environ["WHYLOGS_NO_ANALYTICS"] = "True"
 
-import whylogs as why  # noqa: E402
-from whylogs.core import DatasetProfileView  # noqa: E402
-from whylogs.viz import NotebookProfileVisualizer  # noqa: E402
-from whylogs.viz.drift.column_drift_algorithms import KS, calculate_drift_scores  # noqa: E402
-from whylogs.viz.drift.configs import DriftThresholds, KSTestConfig  # noqa: E402
+import whylogs as why
+from whylogs.core import DatasetProfileView
+from whylogs.viz import NotebookProfileVisualizer
+from whylogs.viz.drift.column_drift_algorithms import KS, calculate_drift_scores
+from whylogs.viz.drift.configs import DriftThresholds, KSTestConfig
 
-from {{ cookiecutter.package_name }}.data import FEATURES  # noqa: E402
-from {{ cookiecutter.package_name }}.interfaces import DriftReport  # noqa: E402
+from {{ cookiecutter.package_name }}.data import FEATURES
+from {{ cookiecutter.package_name }}.interfaces import DriftReport
 
 
 def _ks() -> KS:
