@@ -210,7 +210,7 @@ def test_make_help_lists_every_target_with_its_help(baked: tuple[dict[str, str],
     rows = {line.split(maxsplit=1)[0]: line.split(maxsplit=1)[1] for line in listed.splitlines()}
     for target in (t for offer in catalog.chosen_offers(answers) for t in offer.make):
         assert target.target in rows, f"make help does not list {target.target}"
-    assert {"install", "lint", "test", "test-all", "train"} <= set(rows)
+    assert {"install", "lint", "test", "test-all", "train", "monitor"} <= set(rows)
 
 
 def test_readme_shows_the_chosen_stack(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:
