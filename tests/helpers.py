@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from mlops_template.catalog import TEMPLATE_ROOT, Catalog, load_catalog
-from mlops_template.validation import tool_problems
+from mlops_template.catalog import TEMPLATE_ROOT, Catalog, Stage, load_catalog
+from mlops_template.validation import rule_problems, tool_problems
 
 PROJECT_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.project_slug}}"
 CATALOG = load_catalog()
@@ -75,14 +75,35 @@ def covering_stacks(catalog: Catalog) -> list[dict[str, str]]:
     return stacks
 
 
+def _consistent(catalog: Catalog, partial: dict[str, str]) -> bool:
+    """No rule of a tool chosen so far is broken for good (stages not in ``partial`` are still open)."""
+    return not any(
+        rule_problems(catalog, offer, partial)
+        for offer in catalog.chosen_offers(partial)
+        if offer.stage_id in partial
+    )
+
+
 def _repaired(catalog: Catalog, stack: dict[str, str], *fixed: str) -> dict[str, str]:
-    """The first valid stack that keeps the ``fixed`` stages of ``stack``, or ``{}``."""
+    """The first valid stack, in the order of the choices, that keeps the ``fixed`` stages of ``stack``, or ``{}``.
+
+    A depth-first search over the other stages that abandons a branch as soon as
+    a chosen tool's rule is broken for good: the product of every choice of ~20
+    stages is far too large to walk.
+    """
     free = [stage for stage in catalog.prompted_stages if stage.id not in fixed]
-    for combo in itertools.product(*(stage.choices for stage in free)):
-        candidate = stack | dict(zip((s.id for s in free), combo, strict=True))
-        if _compatible(catalog, candidate):
-            return candidate
-    return {}
+
+    def search(partial: dict[str, str], rest: list[Stage]) -> dict[str, str]:
+        if not _consistent(catalog, partial):
+            return {}
+        if not rest:
+            return stack | partial if _compatible(catalog, stack | partial) else {}
+        for choice in rest[0].choices:
+            if found := search(partial | {rest[0].id: choice}, rest[1:]):
+                return found
+        return {}
+
+    return search({stage_id: stack[stage_id] for stage_id in fixed}, free)
 
 
 def _repairable(catalog: Catalog, stack: dict[str, str], *fixed: str) -> bool:
