@@ -49,8 +49,13 @@ class Screen:
         """pexpect flushes its log file after each read."""
 
     def text(self) -> str:
-        """The screen's lines joined, so a wrapped sentence reads as one."""
-        return " ".join(" ".join(self._screen.display).split())
+        """The screen's lines joined, so a wrapped sentence reads as one.
+
+        A line the terminal filled to its last column continues on the next one
+        (the terminal wrapped it, maybe inside a word); any other line ends a run of text.
+        """
+        joined = "".join(line if line[-1:] != " " else line.rstrip() + " " for line in self._screen.display)
+        return " ".join(joined.split())
 
     def wait_for(self, child: pexpect.spawn, text: str) -> None:
         """Read the child's output until ``text`` is on the screen (pexpect's TIMEOUT if it never is)."""
