@@ -78,9 +78,7 @@ def covering_stacks(catalog: Catalog) -> list[dict[str, str]]:
 def _consistent(catalog: Catalog, partial: dict[str, str]) -> bool:
     """No rule of a tool chosen so far is broken for good (stages not in ``partial`` are still open)."""
     return not any(
-        rule_problems(catalog, offer, partial)
-        for offer in catalog.chosen_offers(partial)
-        if offer.stage_id in partial
+        rule_problems(catalog, offer, partial) for offer in catalog.chosen_offers(partial) if offer.stage_id in partial
     )
 
 

@@ -54,7 +54,9 @@ def mlflow_run(project_dir: Path, entry_point: str, **parameters: str) -> None:
     command += ["--experiment-name", EXPERIMENT]
     for name, value in parameters.items():
         command += ["-P", f"{name}={value}"]
-    result = subprocess.run(command, cwd=project_dir, capture_output=True, text=True)
+    # The entry points run the project's console scripts by name: find them beside this interpreter.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    result = subprocess.run(command, cwd=project_dir, capture_output=True, text=True, env={**os.environ, "PATH": path})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
