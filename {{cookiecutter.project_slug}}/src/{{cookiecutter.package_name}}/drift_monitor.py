@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import drift, events, features, steps, storage
+from {{ cookiecutter.package_name }} import drift, events, steps, storage
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.data import FEATURES
 from {{ cookiecutter.package_name }}.interfaces import DriftReport
@@ -80,10 +80,10 @@ def logged_window(path: Path, window: int) -> pd.DataFrame:
 
 
 def training_reference() -> pd.DataFrame:
-    """The features the model was trained on: the raw data in storage, through the feature definitions."""
+    """The features the model was trained on: the raw data in storage."""
     if not storage.exists(steps.RAW_DATA):
         raise MonitorError(f"no training data at {storage.uri(steps.RAW_DATA)}: run the training pipeline first")
-    return features.training_frame(storage.read_table(steps.RAW_DATA))[list(FEATURES)]
+    return storage.read_table(steps.RAW_DATA)[list(FEATURES)]
 
 
 def run_monitor(settings: MonitorSettings) -> MonitorResult | None:

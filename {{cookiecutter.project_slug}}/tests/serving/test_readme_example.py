@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.pipeline import PipelineResult
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +69,7 @@ def test_the_readme_example_targets_what_make_serve_listens_on() -> None:
 
 @pytest.mark.integration
 def test_the_readme_example_answers_from_make_serve_on_another_port(
-    start_server: Callable[..., str], trained: PipelineResult
+    start_server: Callable[..., str], trained: PipelineResult, settings: Settings
 ) -> None:
     # The venv's scripts first, however this pytest was started; the working
     # directory stays the test's, where the pipeline published the model.
@@ -79,5 +81,6 @@ def test_the_readme_example_answers_from_make_serve_on_another_port(
     request = urllib.request.Request(url, data=example.data, headers=example.headers, method=example.method)
     with urllib.request.urlopen(request, timeout=30) as response:
         body = json.load(response)
-    assert body["model_uri"] == trained.model_uri
+    # The service names the alias it serves, which now points at the version just published.
+    assert body["model_uri"] == registry.model_uri(settings)
     assert [prediction["class_name"] for prediction in body["predictions"]] == ["setosa"]

@@ -11,7 +11,9 @@ online store. The feature repository is ``FEAST_REPO_PATH`` (default ``feature_r
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -71,7 +73,10 @@ def publish(frame: pd.DataFrame) -> None:
     source.parent.mkdir(parents=True, exist_ok=True)
     rows.to_parquet(source, index=False)
     store.apply([flower, measurements_source, iris_measurements])
-    store.materialize_incremental(end_date=_now().to_pydatetime())
+    # Feast reports its progress on standard output, where the project's commands print
+    # their results for other programs to read: keep it on standard error.
+    with contextlib.redirect_stdout(sys.stderr):
+        store.materialize_incremental(end_date=_now().to_pydatetime())
 
 
 def training_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
+from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.pipeline import PipelineResult
 
 MONITORING = Path(__file__).resolve().parents[2] / "monitoring"
@@ -57,7 +59,7 @@ def _predict(service_url: str) -> None:
 
 @pytest.mark.integration
 def test_prometheus_reads_the_request_count_of_the_running_service(
-    start_server: Callable[..., str], trained: PipelineResult, tmp_path: Path
+    start_server: Callable[..., str], trained: PipelineResult, settings: Settings, tmp_path: Path
 ) -> None:
     prometheus = shutil.which("prometheus")
     if prometheus is None:
@@ -87,4 +89,4 @@ def test_prometheus_reads_the_request_count_of_the_running_service(
     [loaded] = _query(server, "model_loaded")
     assert float(loaded["value"][1]) == 1
     [version] = _query(server, "model_version_info")
-    assert version["metric"]["version"] == trained.model_uri
+    assert version["metric"]["version"] == registry.model_uri(settings)

@@ -6,6 +6,8 @@ from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from {{ cookiecutter.package_name }} import registry
+from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.pipeline import PipelineResult
 
 SETOSA = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
@@ -51,10 +53,10 @@ def test_unknown_paths_share_one_label(client: Any) -> None:
     assert not {"/no-such-page-1", "/no-such-page-2"} & names
 
 
-def test_the_served_model_is_named(client: Any, trained: PipelineResult) -> None:
+def test_the_served_model_is_named(client: Any, trained: PipelineResult, settings: Settings) -> None:
     samples = _samples(client)
     assert _value(samples, "model_loaded") == 1
-    assert _value(samples, "model_version_info", version=trained.model_uri) == 1
+    assert _value(samples, "model_version_info", version=registry.model_uri(settings)) == 1
 
 
 def test_a_service_without_a_model_says_so(client_without_model: Any) -> None:

@@ -275,4 +275,5 @@ def test_the_chief_trains_and_publishes_and_a_worker_would_only_repeat_it(
     tf_config = json.loads(_tf_config(job, "Worker", 0) or "{}")
     assert tf_config["task"] == {"type": "worker", "index": 0}
     assert sorted(tf_config["cluster"]) == ["chief", "worker"]
-    assert _run_replica(job, "Worker", 0, workdir) == chief
+    # The same training again: the same scores (it publishes one more version of the same model).
+    assert _run_replica(job, "Worker", 0, workdir).split()[0] == chief.split()[0]
