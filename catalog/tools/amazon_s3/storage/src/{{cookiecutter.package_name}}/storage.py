@@ -37,13 +37,25 @@ def _object_key(key: str) -> str:
 
 
 @cache
-def _client_for(endpoint: str | None, addressing_style: str) -> Any:
-    return boto3.client("s3", endpoint_url=endpoint, config=Config(s3={"addressing_style": addressing_style}))
+def _client_for(endpoint: str | None, addressing_style: str, local: bool) -> Any:
+    config = Config(s3={"addressing_style": addressing_style})
+    if not local:
+        return boto3.client("s3", endpoint_url=endpoint, config=config)
+    # The default endpoint is the local stand-in, which accepts fixed keys: a developer's real ones stay away from it.
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        config=config,
+        aws_access_key_id="{{ store.local_credentials.access_key_id }}",
+        aws_secret_access_key="{{ store.local_credentials.secret_access_key }}",
+    )
 
 
 def _client() -> Any:
-    endpoint = os.environ.get("{{ store.endpoint_env }}", "{{ store.endpoint }}") or None
-    return _client_for(endpoint, os.environ.get("STORAGE_ADDRESSING_STYLE", "{{ store.addressing_style }}"))
+    configured = os.environ.get("{{ store.endpoint_env }}")
+    endpoint = "{{ store.endpoint }}" if configured is None else configured
+    style = os.environ.get("STORAGE_ADDRESSING_STYLE", "{{ store.addressing_style }}")
+    return _client_for(endpoint or None, style, configured is None)
 
 
 def _is_missing(error: ClientError) -> bool:

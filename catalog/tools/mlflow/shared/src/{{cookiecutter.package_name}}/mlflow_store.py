@@ -36,8 +36,13 @@ def use_object_store_endpoint() -> None:
     """Point MLflow's S3 client, which reads a setting of its own, at the object store's endpoint.
 
     Empty, the store is the provider's public endpoint, which MLflow finds by itself.
+    Unset, it is the local stand-in, reached with its fixed keys in place of a developer's own.
     """
-    endpoint = os.environ.get("{{ store.endpoint_env }}", "{{ store.endpoint }}")
+    configured = os.environ.get("{{ store.endpoint_env }}")
+    if configured is None:
+        os.environ["AWS_ACCESS_KEY_ID"] = "{{ store.local_credentials.access_key_id }}"
+        os.environ["AWS_SECRET_ACCESS_KEY"] = "{{ store.local_credentials.secret_access_key }}"
+    endpoint = "{{ store.endpoint }}" if configured is None else configured
     if endpoint:
         os.environ["MLFLOW_S3_ENDPOINT_URL"] = endpoint
 

@@ -60,7 +60,13 @@ def test_make_flow_run_waits_for_the_temporary_server_as_long_as_the_tests(tmp_p
     scripts = os.pathsep.join([str(tmp_path), str(Path(sys.executable).parent), os.environ["PATH"]])
     env = {**os.environ, "PATH": scripts}
     result = subprocess.run(
-        ["make", "-s", "flow-run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True
+        # Under another make (`make test-all`), make announces directories unless told not to.
+        ["make", "-s", "--no-print-directory", "flow-run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert int(result.stdout.split()[-1]) >= SERVER_STARTUP_TIMEOUT_S
 
