@@ -18,7 +18,7 @@ generate: $(BIN)/pytest  ## Generate a project into OUTPUT (ARGS=--no-input for 
 
 test: $(BIN)/pytest  ## The whole suite: fast tier, then generated projects installed and tested (slow tier)
 	$(BIN)/pytest -m "not slow"
-	$(BIN)/pytest -m slow -n 2 --dist loadgroup -s
+	$(BIN)/pytest -m slow -n 2 --dist worksteal -s
 
 test-fast: $(BIN)/pytest  ## Fast tier only
 	$(BIN)/pytest -m "not slow"

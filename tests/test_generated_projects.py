@@ -4,9 +4,13 @@ full tests (real servers and orchestrator runs included) and main job."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
+import tempfile
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,14 +82,30 @@ def _passes_its_tests(steps: Steps, project: Path, env: dict[str, str], quiet: b
     if quiet:
         assert " warning" not in output.strip().splitlines()[-1], output[-4000:]
     # A stack whose tools stand in for cloud services locally trains against them, as its README says.
-    services = "\nservices-up:" in (project / "Makefile").read_text()
-    if services:
-        steps.run(["make", "services-up"], cwd=project, env=env)
-    try:
+    if "\nservices-up:" not in (project / "Makefile").read_text():
         assert "accuracy=" in steps.run(["make", "train"], cwd=project, env=env)
-    finally:
-        if services:
+        return
+    with _local_services_ports():
+        steps.run(["make", "services-up"], cwd=project, env=env)
+        try:
+            assert "accuracy=" in steps.run(["make", "train"], cwd=project, env=env)
+        finally:
             steps.run(["make", "services-down"], cwd=project, env=env)
+
+
+@contextmanager
+def _local_services_ports() -> Iterator[None]:
+    """One stack at a time across xdist workers: ``make services-up`` binds the same fixed ports in every project.
+
+    Only this part is exclusive; the projects' own tests pick free ports, so the
+    stacks themselves run on whichever worker is free.
+    """
+    with (Path(tempfile.gettempdir()) / "mlops-template-local-services.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _passes_its_own_checks(steps: Steps, project: Path, env: dict[str, str], quiet: bool = False) -> None:
@@ -102,17 +122,7 @@ def _passes_its_own_checks(steps: Steps, project: Path, env: dict[str, str], qui
 
 
 def _stacks(stacks: list[dict[str, str]]) -> list[object]:
-    """The stacks as parameters; those whose ``make services-up`` binds fixed ports share one xdist worker."""
-    return [
-        pytest.param(
-            answers,
-            id=stack_id(answers),
-            marks=[pytest.mark.xdist_group("local-services")]
-            if any(offer.local_services for offer in CATALOG.chosen_offers(answers))
-            else [],
-        )
-        for answers in stacks
-    ]
+    return [pytest.param(answers, id=stack_id(answers)) for answers in stacks]
 
 
 # Every selectable tool in at least one stack; the pairs are baked and validated in the fast tier.
