@@ -13,6 +13,7 @@ from cookiecutter.environment import StrictEnvironment
 from cookiecutter.prompt import render_variable
 
 from mlops_template.catalog import Catalog, FollowUp, Stage
+from mlops_template.diagram import box_label
 from mlops_template.validation import disabled_reason, field_problem
 
 
@@ -122,7 +123,8 @@ def ask_stages(
 EVERY_STAGE = ""
 PRESET_QUESTION = "Which platform does the project start from?"
 EVERY_STAGE_TITLE = "None: choose every stage myself"
-FAMILIES_QUESTION = "Change the tools of any family? (Space opens a family, Enter goes on)"
+FAMILIES_QUESTION = "Change the tools of any family?"
+FAMILIES_INSTRUCTION = "(Space opens a family, Enter goes on with the families opened)"
 
 
 def ask_preset(catalog: Catalog) -> str:
@@ -144,7 +146,7 @@ def family_summary(catalog: Catalog, family_id: str, answers: dict[str, str]) ->
     parts = []
     for stage in catalog.family_stages(family_id):
         offer = stage.offer(answers[stage.id])
-        parts.append(f"{stage.label}: {offer.label.split(' (')[0] if offer else answers[stage.id]}")
+        parts.append(f"{stage.label}: {box_label(offer) if offer else answers[stage.id]}")
     return "; ".join(parts)
 
 
@@ -159,7 +161,8 @@ def ask_families(catalog: Catalog, project: dict[str, Any], preset: dict[str, st
         )
         for family in families
     ]
-    opened = set(questionary.checkbox(FAMILIES_QUESTION, choices=choices).unsafe_ask())
+    question = questionary.checkbox(FAMILIES_QUESTION, choices=choices, instruction=FAMILIES_INSTRUCTION)
+    opened = set(question.unsafe_ask())
     asked = tuple(stage for family in families if family.id in opened for stage in catalog.family_stages(family.id))
     decided = {key: value for key, value in preset.items() if key not in {stage.id for stage in asked}}
     return preset | ask_stages(catalog, project, asked, decided=decided, defaults=preset)
