@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from mlops_template.catalog import Catalog, Channel, EnvVar, LocalService, MakeTarget, Offer
+from mlops_template.diagram import flowchart
 from mlops_template.errors import CatalogError
 from mlops_template.render import environment, render_text, render_tree, render_value
 from mlops_template.serialize import toml_document, yaml_document
@@ -261,7 +262,11 @@ def write_shared_files(catalog: Catalog, context: dict[str, Any], stack: Stack, 
         "Makefile": env.get_template("Makefile.jinja").render(stack=stack),
         "tests/conftest.py": env.get_template("conftest.py.jinja").render(stack=stack),
         "README.md": env.get_template("README.md.jinja").render(
-            stack=stack, sections=readme_sections, layout=layout, stages=catalog.active_stages
+            stack=stack,
+            sections=readme_sections,
+            layout=layout,
+            stages=catalog.active_stages,
+            diagram=flowchart(catalog, context),
         ),
     }
     compose = compose_document(context, stack)

@@ -20,10 +20,13 @@ from mlops_template.model import (
     Catalog,
     Channel,
     EnvVar,
+    Family,
+    FlowStep,
     FollowUp,
     LocalService,
     MakeTarget,
     Offer,
+    Preset,
     ProjectQuestion,
     Rule,
     Stage,
@@ -36,10 +39,13 @@ __all__ = [
     "Catalog",
     "Channel",
     "EnvVar",
+    "Family",
+    "FlowStep",
     "FollowUp",
     "LocalService",
     "MakeTarget",
     "Offer",
+    "Preset",
     "ProjectQuestion",
     "Rule",
     "Stage",
@@ -52,8 +58,10 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
     """Build the catalog from ``root/catalog``; raise ``CatalogError`` if inconsistent."""
     raw = read_raw(root)
     project = raw.pop(loader.PROJECT_FILE)
-    stage_specs = raw.pop(loader.STAGES_FILE)["stages"]
+    stages_file = raw.pop(loader.STAGES_FILE)
+    stage_specs = stages_file["stages"]
     channels = loader.channels(raw.pop(loader.CHANNELS_FILE))
+    presets = loader.presets({path: raw.pop(path) for path in list(raw) if path.startswith(loader.PRESETS_DIR)})
     for path, tool in raw.items():
         if tool.get("id") != Path(path).parent.name:
             raise CatalogError(f"{path}: id '{tool.get('id')}' must equal its folder name")
@@ -69,6 +77,11 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
     )
     linker.check_rules(stages)
     linker.check_channels(stages, channels)
+    families = loader.families(stages_file)
+    flow = loader.flow(stages_file)
+    linker.check_families(stages, families)
+    linker.check_flow(stages, flow)
+    linker.check_presets(stages, presets)
     return Catalog(
         stages=stages,
         project_questions=loader.project_questions(project),
@@ -83,4 +96,7 @@ def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
         pyproject_tools=project["pyproject_tools"],
         version=loader.template_version(root),
         root=root,
+        families=families,
+        flow=flow,
+        presets=presets,
     )

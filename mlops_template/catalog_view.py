@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mlops_template.catalog import NONE_ID, Catalog, Stage
+from mlops_template.catalog import NONE_ID, Catalog, Preset, Stage
+from mlops_template.diagram import flowchart
 
 KIND_LABELS = {"open_source": "open source", "managed_service": "managed", "commercial": "commercial"}
 
@@ -23,7 +24,8 @@ def overview(catalog: Catalog) -> str:
                 continue
             status = "selectable" if offer.selectable else "reference only"
             rows.append((stage.id, offer.tool_id, status, KIND_LABELS[offer.kind], offer.link))
-    return _table(rows)
+    presets = [(preset.id, preset.description) for preset in catalog.presets]
+    return _table(rows) + "\n\n" + _table([("preset", "what it is"), *presets])
 
 
 def stage_detail(stage: Stage) -> str:
@@ -44,4 +46,17 @@ def stage_detail(stage: Stage) -> str:
             lines.append(f"    conflicts with {rule.describe()}: {rule.message}")
     lines.append("")
     lines.append("* selectable now, - catalogued for reference")
+    return "\n".join(lines)
+
+
+def preset_detail(catalog: Catalog, preset: Preset) -> str:
+    """A preset's tool per asked stage, then its stack as the Mermaid flowchart the README draws."""
+    answers = catalog.preset_answers(preset.id)
+    rows: list[tuple[str, ...]] = [("stage", "tool", "label")]
+    for stage in catalog.prompted_stages:
+        offer = stage.offer(answers[stage.id])
+        rows.append((stage.id, answers[stage.id], offer.label if offer else ""))
+    lines = [f"{preset.label} ({preset.id})", preset.description, "", _table(rows), ""]
+    lines += ["```mermaid", flowchart(catalog, answers).rstrip("\n"), "```"]
+    lines += ["", f"Generate it: mlops-template new --preset {preset.id}"]
     return "\n".join(lines)

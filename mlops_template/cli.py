@@ -10,11 +10,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mlops_template import answers as saved
 from mlops_template import prompt
-from mlops_template.catalog import TEMPLATE_ROOT, load_catalog
-from mlops_template.catalog_view import overview, stage_detail
+from mlops_template.catalog import TEMPLATE_ROOT, Catalog, load_catalog
+from mlops_template.catalog_view import overview, preset_detail, stage_detail
 from mlops_template.errors import AnswersError, TemplateError
 from mlops_template.generate import generate, raw_defaults, resolve
 from mlops_template.update import check, run_update
@@ -23,7 +24,8 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 DESCRIPTION = "Generate an MLOps project from the tool catalog, update it, or browse the catalog."
 NEEDS_TERMINAL = (
-    "no terminal to ask the questions on: pass --no-input (all defaults), --answers FILE, or --set STAGE=TOOL"
+    "no terminal to ask the questions on: pass --no-input (all defaults, or the --preset's tools),"
+    " --answers FILE, or --set STAGE=TOOL"
 )
 
 
@@ -41,16 +43,25 @@ def _interactive(args: argparse.Namespace) -> bool:
     return not (args.no_input or args.answers or args.set)
 
 
+def _ask_stages(catalog: Catalog, about: dict[str, Any], preset_id: str | None) -> dict[str, str]:
+    """A preset (``--preset``, else asked) and the families the person opens, or every stage."""
+    preset_id = preset_id or prompt.ask_preset(catalog)
+    if preset_id == prompt.EVERY_STAGE:
+        return prompt.ask_stages(catalog, about)
+    return prompt.ask_families(catalog, about, catalog.preset_answers(preset_id))
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     root = args.template
     catalog = load_catalog(root)
+    preset = catalog.preset_answers(args.preset) if args.preset else {}
     if _interactive(args):
         if not sys.stdin.isatty():
             print(f"mlops-template new: {NEEDS_TERMINAL}", file=sys.stderr)
             return EXIT_USAGE
         raw = raw_defaults(root)
         about = prompt.ask_project(catalog, raw)
-        chosen = about | prompt.ask_stages(catalog, about)
+        chosen = about | _ask_stages(catalog, about, args.preset)
         answers = resolve(root, catalog, chosen)
         destination = (Path(args.output_dir) / str(answers["project_slug"])).resolve()
         print(f"\nYour stack:\n{prompt.summary(catalog, answers, destination)}\n")
@@ -59,7 +70,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             return 0
     else:
         overrides = saved.read(Path(args.answers)) if args.answers else {}
-        answers = resolve(root, catalog, overrides | _parse_sets(args.set))
+        answers = resolve(root, catalog, preset | overrides | _parse_sets(args.set))
     project = generate(root, catalog, answers, Path(args.output_dir))
     python = answers["python_version"]
     print(f"Generated {project}\n\nNext steps:\n  cd {project}")
@@ -70,7 +81,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.template)
-    print(stage_detail(catalog.stage(args.stage)) if args.stage else overview(catalog))
+    if args.preset:
+        print(preset_detail(catalog, catalog.preset(args.preset)))
+    else:
+        print(stage_detail(catalog.stage(args.stage)) if args.stage else overview(catalog))
     return 0
 
 
@@ -125,7 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="generate a new project (interactive unless told otherwise)")
     new.add_argument("-o", "--output-dir", default=".", help="where the project folder is created")
-    new.add_argument("--no-input", action="store_true", help="take every default, ask nothing")
+    new.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="start from a preset's tools (laptop, open-source-kubernetes, aws, ...; see mlops-template catalog)",
+    )
+    new.add_argument("--no-input", action="store_true", help="take every default (or the preset's), ask nothing")
     new.add_argument("--answers", metavar="FILE", help="YAML answers, or a generated project's saved answers file")
     new.add_argument(
         "--set", action="append", default=[], metavar="KEY=VALUE", help="an answer, e.g. orchestration=kubeflow"
@@ -149,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     catalog = commands.add_parser("catalog", help="list the stages and tools, or one stage in detail")
     catalog.add_argument("stage", nargs="?", help="a stage id, e.g. orchestration")
+    catalog.add_argument("--preset", metavar="NAME", help="a preset's stack: its tools and its Mermaid diagram")
     catalog.set_defaults(handler=cmd_catalog)
     return parser
 

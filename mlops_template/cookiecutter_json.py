@@ -1,7 +1,7 @@
-"""Build ``cookiecutter.json`` from the catalog.
+"""Build ``cookiecutter.json`` and the presets' config files (``presets/``) from the catalog.
 
 Run ``python -m mlops_template.cookiecutter_json`` after editing ``catalog/``;
-``--check`` exits non-zero when the committed file is stale (used by the tests).
+``--check`` exits non-zero when a committed file is stale (used by the tests).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mlops_template import presets
 from mlops_template.catalog import TEMPLATE_ROOT, Catalog, load_catalog
 
 
@@ -47,13 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=TEMPLATE_ROOT, help="template checkout")
     args = parser.parse_args(argv)
     target = args.root / "cookiecutter.json"
-    expected = render(load_catalog(args.root))
+    catalog = load_catalog(args.root)
+    expected = render(catalog)
     if args.check:
-        if target.read_text(encoding="utf-8") != expected:
-            print(f"{target} is stale: run python -m mlops_template.cookiecutter_json", file=sys.stderr)
-            return 1
-        return 0
+        stale = [target] if target.read_text(encoding="utf-8") != expected else []
+        stale += [args.root / path for path in presets.stale(catalog, args.root)]
+        for path in stale:
+            print(f"{path} is stale: run python -m mlops_template.cookiecutter_json", file=sys.stderr)
+        return 1 if stale else 0
     target.write_text(expected, encoding="utf-8")
+    presets.write(catalog, args.root)
     return 0
 
 

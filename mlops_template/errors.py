@@ -15,3 +15,10 @@ class AnswersError(TemplateError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(f"  - {problem}" for problem in problems))
+
+
+class UnknownPresetError(AnswersError):
+    """A preset name the catalog does not hold; the message lists the known ones."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([message])

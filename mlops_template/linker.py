@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from mlops_template.errors import CatalogError
-from mlops_template.model import NONE_ID, Channel, Offer, Stage
+from mlops_template.model import NONE_ID, Channel, Family, FlowStep, Offer, Preset, Stage
 
 
 def _merged_compose(base: dict[str, Any], offer: dict[str, Any]) -> dict[str, Any]:
@@ -113,6 +113,7 @@ def build_stage(spec: dict[str, Any], offers: list[Offer]) -> Stage:
         description=spec["description"],
         offers=tuple(offers),
         interface=spec.get("interface", ""),
+        family=spec["family"],
     )
 
 
@@ -156,4 +157,38 @@ def check_channels(stages: tuple[Stage, ...], channels: dict[str, Channel]) -> N
                 raise CatalogError(
                     f"{offer.tool_id} in {stage.id} names channels {unknown}"
                     " that catalog/channels.yaml does not declare"
+                )
+
+
+def check_families(stages: tuple[Stage, ...], families: tuple[Family, ...]) -> None:
+    """Every stage belongs to a declared family."""
+    known = {family.id for family in families}
+    for stage in stages:
+        if stage.family not in known:
+            raise CatalogError(f"stage '{stage.id}': family '{stage.family}' is not one of {sorted(known)}")
+
+
+def check_flow(stages: tuple[Stage, ...], flow: tuple[FlowStep, ...]) -> None:
+    """The diagram's steps name known stages, each once, and loop back only to an earlier step."""
+    known = {stage.id for stage in stages}
+    seen: list[str] = []
+    drawn: set[str] = set()
+    for step in flow:
+        for stage_id in step.stage_ids:
+            if stage_id not in known or stage_id in drawn:
+                raise CatalogError(f"flow step '{step.id}': stage '{stage_id}' is unknown or in another step too")
+            drawn.add(stage_id)
+        if step.returns_to and step.returns_to not in seen:
+            raise CatalogError(f"flow step '{step.id}': returns_to '{step.returns_to}' is not an earlier step")
+        seen.append(step.id)
+
+
+def check_presets(stages: tuple[Stage, ...], presets: tuple[Preset, ...]) -> None:
+    """A preset names only prompted stages and their selectable tools (its rules are checked by the tests)."""
+    choices = {stage.id: stage.choices for stage in stages if stage.prompted}
+    for preset in presets:
+        for stage_id, tool_id in preset.stages.items():
+            if tool_id not in choices.get(stage_id, ()):
+                raise CatalogError(
+                    f"preset '{preset.id}': {stage_id}={tool_id} is not a selectable choice of a prompted stage"
                 )

@@ -20,10 +20,13 @@ from mlops_template.model import (
     SHARED_DIR,
     Channel,
     EnvVar,
+    Family,
+    FlowStep,
     FollowUp,
     LocalService,
     MakeTarget,
     Offer,
+    Preset,
     ProjectQuestion,
     Rule,
 )
@@ -34,6 +37,7 @@ PROJECT_FILE = "catalog/project.yaml"
 STAGES_FILE = "catalog/stages.yaml"
 CHANNELS_FILE = "catalog/channels.yaml"
 KITS_DIR = "catalog/kits"
+PRESETS_DIR = "catalog/presets"
 # A wheel carries a copy of the template (see setup.py); a checkout is its own template.
 _PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "template"
 TEMPLATE_ROOT = (
@@ -58,6 +62,7 @@ def read_raw(root: Path = TEMPLATE_ROOT) -> dict[str, Any]:
     paths = [root / PROJECT_FILE, root / STAGES_FILE, root / CHANNELS_FILE]
     paths += sorted((root / "catalog" / "tools").glob("*/tool.yaml"))
     paths += sorted((root / KITS_DIR).glob("*/kit.yaml"))
+    paths += sorted((root / PRESETS_DIR).glob("*.yaml"))
     return {path.relative_to(root).as_posix(): _read_yaml(path) for path in paths}
 
 
@@ -153,3 +158,32 @@ def project_questions(project: dict[str, Any]) -> tuple[ProjectQuestion, ...]:
 def template_version(root: Path) -> str:
     with (root / "pyproject.toml").open("rb") as handle:
         return str(tomllib.load(handle)["project"]["version"])
+
+
+def families(spec: dict[str, Any]) -> tuple[Family, ...]:
+    return tuple(Family(id=f["id"], label=f["label"], description=f["description"]) for f in spec["families"])
+
+
+def flow(spec: dict[str, Any]) -> tuple[FlowStep, ...]:
+    return tuple(
+        FlowStep(
+            id=step["id"],
+            label=step["label"],
+            stage_ids=tuple(step["stages"]),
+            built_in=step.get("built_in", ""),
+            returns_to=step.get("returns_to", ""),
+        )
+        for step in spec["flow"]
+    )
+
+
+def presets(specs: dict[str, dict[str, Any]]) -> tuple[Preset, ...]:
+    """The presets (``catalog/presets/<id>.yaml``, keyed by path) in their declared order."""
+    for path, spec in specs.items():
+        if spec.get("id") != Path(path).stem:
+            raise CatalogError(f"{path}: id '{spec.get('id')}' must equal the file's name")
+    ordered = sorted(specs.values(), key=lambda spec: spec["order"])
+    return tuple(
+        Preset(id=spec["id"], label=spec["label"], description=spec["description"], stages=dict(spec["stages"]))
+        for spec in ordered
+    )

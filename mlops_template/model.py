@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from mlops_template.errors import CatalogError
+from mlops_template.errors import CatalogError, UnknownPresetError
 
 NONE_ID = "none"
 # The folder of a tool whose files several of its offers use, generated once for all of them.
@@ -189,6 +189,8 @@ class Stage:
     offers: tuple[Offer, ...]
     interface: str = ""
     """The module (path in the project) each selectable tool implements; empty when the stage has none."""
+    family: str = ""
+    """The family (``Family.id``) the stage is asked with after a preset."""
 
     @property
     def selectable(self) -> tuple[Offer, ...]:
@@ -212,6 +214,38 @@ class Stage:
 
     def offer(self, tool_id: str) -> Offer | None:
         return next((offer for offer in self.offers if offer.tool_id == tool_id), None)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A group of stages (data, training, ...) that ``mlops-template new`` offers to change after a preset."""
+
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One box group of the stack diagram: the chosen tools of ``stage_ids``, left to right."""
+
+    id: str
+    label: str
+    stage_ids: tuple[str, ...]
+    built_in: str = ""
+    """A part every project has for this step, drawn whatever the tools."""
+    returns_to: str = ""
+    """An earlier step this one loops back to."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A known platform to start from: the tool of each stage that differs from its default."""
+
+    id: str
+    label: str
+    description: str
+    stages: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -240,6 +274,25 @@ class Catalog:
     version: str
     root: Path
     """The template checkout the catalog was read from."""
+    families: tuple[Family, ...] = ()
+    flow: tuple[FlowStep, ...] = ()
+    presets: tuple[Preset, ...] = ()
+    """In their declared order; the first is the default."""
+
+    def preset(self, preset_id: str) -> Preset:
+        found = next((preset for preset in self.presets if preset.id == preset_id), None)
+        if found is None:
+            known = ", ".join(preset.id for preset in self.presets)
+            raise UnknownPresetError(f"unknown preset '{preset_id}': choose one of {known}")
+        return found
+
+    def preset_answers(self, preset_id: str) -> dict[str, str]:
+        """Every prompted stage's tool in the preset: its own choices, the stage's default elsewhere."""
+        chosen = self.preset(preset_id).stages
+        return {stage.id: chosen.get(stage.id, stage.default) for stage in self.prompted_stages}
+
+    def family_stages(self, family_id: str) -> tuple[Stage, ...]:
+        return tuple(stage for stage in self.prompted_stages if stage.family == family_id)
 
     @cached_property
     def _by_id(self) -> dict[str, Stage]:

@@ -13,6 +13,7 @@ from cookiecutter.environment import StrictEnvironment
 from cookiecutter.prompt import render_variable
 
 from mlops_template.catalog import Catalog, FollowUp, Stage
+from mlops_template.diagram import box_label
 from mlops_template.validation import disabled_reason, field_problem
 
 
@@ -89,15 +90,23 @@ def _follow_up_validator(question: FollowUp) -> Any:
     return validate
 
 
-def ask_stages(catalog: Catalog, project: dict[str, Any]) -> dict[str, str]:
-    """One selection per stage, in catalog order; tools ruled out by earlier answers are disabled,
-    and a chosen tool's follow-up questions come right after it."""
+def ask_stages(
+    catalog: Catalog,
+    project: dict[str, Any],
+    stages: tuple[Stage, ...] | None = None,
+    decided: dict[str, str] | None = None,
+    defaults: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """One selection per stage (every prompted stage, or ``stages``), in catalog order; tools ruled out
+    by the ``decided`` and earlier answers are disabled, and a chosen tool's follow-up questions come
+    right after it. ``defaults`` (a preset's tools) are preselected where they are still allowed."""
     env = StrictEnvironment(context={"cookiecutter": project})
-    answers: dict[str, str] = {}
-    for stage in catalog.prompted_stages:
+    answers: dict[str, str] = dict(decided or {})
+    for stage in catalog.prompted_stages if stages is None else stages:
         choices = stage_choices(catalog, stage, answers)
         enabled = [choice.value for choice in choices if not choice.disabled]
-        default = stage.default if stage.default in enabled else enabled[0]
+        preferred = [(defaults or {}).get(stage.id), stage.default]
+        default = next((tool for tool in preferred if tool in enabled), enabled[0])
         answers[stage.id] = questionary.select(
             f"{stage.label}: {stage.question}", choices=choices, default=default
         ).unsafe_ask()
@@ -109,6 +118,54 @@ def ask_stages(catalog: Catalog, project: dict[str, Any]) -> dict[str, str]:
                 validate=_follow_up_validator(question),
             ).unsafe_ask()
     return answers
+
+
+EVERY_STAGE = ""
+PRESET_QUESTION = "Which platform does the project start from?"
+EVERY_STAGE_TITLE = "None: choose every stage myself"
+FAMILIES_QUESTION = "Change the tools of any family?"
+FAMILIES_INSTRUCTION = "(Space opens a family, Enter goes on with the families opened)"
+
+
+def ask_preset(catalog: Catalog) -> str:
+    """The preset to start from (the first is the default), or ``EVERY_STAGE`` to be asked every stage."""
+    choices = [
+        questionary.Choice(
+            title=preset.label,
+            value=preset.id,
+            description=wrapped(preset.description, DESCRIPTION_COLUMN, DESCRIPTION_COLUMN),
+        )
+        for preset in catalog.presets
+    ]
+    choices.append(questionary.Choice(title=EVERY_STAGE_TITLE, value=EVERY_STAGE))
+    return str(questionary.select(PRESET_QUESTION, choices=choices, default=choices[0]).unsafe_ask())
+
+
+def family_summary(catalog: Catalog, family_id: str, answers: dict[str, str]) -> str:
+    """The family's stages with the tool ``answers`` give each: "Storage: MinIO; Feature store: None"."""
+    parts = []
+    for stage in catalog.family_stages(family_id):
+        offer = stage.offer(answers[stage.id])
+        parts.append(f"{stage.label}: {box_label(offer) if offer else answers[stage.id]}")
+    return "; ".join(parts)
+
+
+def ask_families(catalog: Catalog, project: dict[str, Any], preset: dict[str, str]) -> dict[str, str]:
+    """After a preset: which families to change, then only the opened families' stages."""
+    families = [family for family in catalog.families if catalog.family_stages(family.id)]
+    choices = [
+        questionary.Choice(
+            title=f"{family.label}: {family.description}",
+            value=family.id,
+            description=wrapped(family_summary(catalog, family.id, preset), DESCRIPTION_COLUMN, DESCRIPTION_COLUMN),
+        )
+        for family in families
+    ]
+    question = questionary.checkbox(FAMILIES_QUESTION, choices=choices, instruction=FAMILIES_INSTRUCTION)
+    opened = set(question.unsafe_ask())
+    asked = tuple(stage for family in families if family.id in opened for stage in catalog.family_stages(family.id))
+    decided = {key: value for key, value in preset.items() if key not in {stage.id for stage in asked}}
+    return preset | ask_stages(catalog, project, asked, decided=decided, defaults=preset)
 
 
 def ask_new_questions(catalog: Catalog, keys: list[str], known: dict[str, Any]) -> dict[str, Any]:

@@ -108,16 +108,25 @@ def _repairable(catalog: Catalog, stack: dict[str, str], *fixed: str) -> bool:
     return bool(_repaired(catalog, stack, *fixed))
 
 
+def preset_stacks(catalog: Catalog) -> list[dict[str, str]]:
+    """The presets' stacks in their order (the first, the laptop preset, is the default stack)."""
+    return [catalog.preset_answers(preset.id) for preset in catalog.presets]
+
+
 def tool_covering_stacks(catalog: Catalog) -> list[dict[str, str]]:
-    """Few valid stacks that together use every selectable tool at least once, the default stack first.
+    """Few valid stacks that together use every selectable tool at least once: the default stack,
+    then the presets' stacks, then stacks for the tools those leave out.
 
     Greedy: each new stack starts from a tool no stack has used yet, then takes, stage by
     stage, the choice that keeps it valid and uses the most unused tools. The slow tier
-    installs these, so each real install proves tools no earlier install proved.
+    installs these, so each real install proves tools no earlier install proved, and every
+    preset is installed and tested as it is offered.
     """
     stages = catalog.prompted_stages
     stacks = [{stage.id: stage.default for stage in stages}]
-    missing = {(stage.id, choice) for stage in stages for choice in stage.choices} - set(stacks[0].items())
+    stacks += [stack for stack in preset_stacks(catalog) if stack not in stacks]
+    missing = {(stage.id, choice) for stage in stages for choice in stage.choices}
+    missing -= {item for stack in stacks for item in stack.items()}
     while missing:
         target_stage, target_choice = min(missing)
         stack = stacks[0] | {target_stage: target_choice}
@@ -134,18 +143,25 @@ def tool_covering_stacks(catalog: Catalog) -> list[dict[str, str]]:
 
 
 def matrix(catalog: Catalog) -> list[dict[str, str]]:
-    """The covering stacks, with the project-level choices cycled over them (as ccds does)."""
+    """The covering stacks, with the project-level choices cycled over them (as ccds does), then the
+    presets' stacks that are not among them, with the default project choices."""
     choice_questions = [q for q in catalog.project_questions if q.choices]
     cycles = [itertools.cycle(q.choices) for q in choice_questions]
+    stacks = covering_stacks(catalog)
+    presets = [stack for stack in preset_stacks(catalog) if stack not in stacks]
     return [
-        stack | {q.key: next(cycle) for q, cycle in zip(choice_questions, cycles, strict=True)}
-        for stack in covering_stacks(catalog)
-    ]
+        stack | {q.key: next(cycle) for q, cycle in zip(choice_questions, cycles, strict=True)} for stack in stacks
+    ] + [stack | {q.key: q.default for q in choice_questions} for stack in presets]
 
 
 def stack_id(answers: dict[str, Any]) -> str:
-    """A stack's name in test ids: its answers that differ from the defaults (``default`` when none does)."""
+    """A stack's name in test ids: its answers that differ from the defaults (``default`` when none does),
+    or ``preset=<id>`` for a preset's whole stack."""
     changed = [f"{s.id}={answers[s.id]}" for s in CATALOG.prompted_stages if answers[s.id] != s.default]
+    stages = {s.id: answers[s.id] for s in CATALOG.prompted_stages}
+    preset = next((p.id for p in CATALOG.presets if CATALOG.preset_answers(p.id) == stages), None)
+    if changed and preset:
+        return f"preset={preset}"
     return "+".join(changed) or "default"
 
 

@@ -20,6 +20,7 @@ COVERAGE = yaml.safe_load((TEMPLATE_ROOT / "catalog" / "seed_coverage.yaml").rea
 
 def _schema_for(path: str) -> dict:
     name = next((n for n in ("stages", "channels", "kit") if path.endswith(f"{n}.yaml")), "tool")
+    name = "preset" if path.startswith("catalog/presets/") else name
     return json.loads((SCHEMAS / f"{name}.schema.json").read_text())
 
 

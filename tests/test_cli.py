@@ -15,6 +15,7 @@ import pytest
 from cookiecutter.main import cookiecutter
 
 from mlops_template import answers as saved
+from mlops_template import prompt
 from mlops_template.catalog import TEMPLATE_ROOT, Catalog, Stage
 from mlops_template.validation import disabled_reason
 from tests.helpers import CATALOGUED_ONLY, defaults, tool, tree
@@ -73,9 +74,12 @@ def answer(child: pexpect.spawn, question: str, keys: str = ENTER) -> None:
     child.send(keys)
 
 
-def answer_project_with_enter(child: pexpect.spawn, catalog: Catalog) -> None:
+def answer_project_with_enter(child: pexpect.spawn, catalog: Catalog, every_stage: bool = True) -> None:
+    """Enter on the project questions, then (``every_stage``) no preset: every stage is asked next."""
     for question in catalog.project_questions:
         answer(child, question.prompt)
+    if every_stage:
+        answer(child, prompt.PRESET_QUESTION, DOWN * len(catalog.presets) + ENTER)
 
 
 def answer_stages_with_enter(child: pexpect.spawn, stages: tuple[Stage, ...]) -> None:
@@ -106,9 +110,11 @@ def pick_kubeflow(child: pexpect.spawn, catalog: Catalog) -> None:
 
 
 def test_enter_only_gives_the_same_tree_as_cookiecutter_no_input(tmp_path: Path, catalog: Catalog) -> None:
+    """Enter on every question: the first preset (the laptop, every default), no family opened."""
     child = spawn("new", "-o", str(tmp_path / "cli"), cwd=tmp_path)
-    answer_project_with_enter(child, catalog)
-    answer_stages_with_enter(child, catalog.prompted_stages)
+    answer_project_with_enter(child, catalog, every_stage=False)
+    answer(child, prompt.PRESET_QUESTION)
+    answer(child, prompt.FAMILIES_QUESTION)
     child.expect_exact("Your stack:")
     child.expect_exact("Generate this project?")
     child.send(ENTER)
