@@ -62,7 +62,8 @@ def _listens(port: int) -> bool:
 def _executable(name: str, preferred: Path | None = None) -> str:
     if preferred is not None and preferred.is_file():
         return str(preferred)
-    found = shutil.which(name)
+    # The interpreter's scripts folder first, as for every command the tests run by name.
+    found = shutil.which(name, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     if found is None:
         raise FileNotFoundError(f"{name} is not installed: install RabbitMQ (apt-get install rabbitmq-server)")
     return found

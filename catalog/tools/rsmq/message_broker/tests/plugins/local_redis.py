@@ -9,9 +9,11 @@ the tests start inherit it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -32,7 +34,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    executable = shutil.which("redis-server")
+    # The interpreter's scripts folder first, as for every command the tests run by name.
+    search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    executable = shutil.which("redis-server", path=search)
     if executable is None:
         raise FileNotFoundError("redis-server is not installed: apt-get install redis-server (or brew install redis)")
     folder = Path(tempfile.mkdtemp(prefix="redis-"))
