@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import drift, events, steps, storage
+from {{ cookiecutter.package_name }} import drift, events, retrain, steps, storage
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.data import FEATURES
 from {{ cookiecutter.package_name }}.interfaces import DriftReport
@@ -46,7 +46,7 @@ class MonitorSettings:
             prediction_log=log_path(settings),
             window=int(env("MONITOR_WINDOW", "1000")),
             min_rows=int(env("MONITOR_MIN_ROWS", "30")),
-            retrain_topic=env("RETRAIN_TOPIC", "retrain"),
+            retrain_topic=retrain.topic(),
             reports_dir=settings.work_dir / "reports",
         )
 

@@ -3,7 +3,7 @@
 Anything that decides the model is stale (a drift check, new data landing, a
 person) publishes a request with ``request_retrain`` or
 ``{{ cookiecutter.project_slug }}-request-retrain --reason ...``;
-``{{ cookiecutter.project_slug }}-retrain-listener`` consumes the topic through the
+``{{ cookiecutter.project_slug }}-retrain-listener`` consumes the topic (``RETRAIN_TOPIC``) through the
 chosen broker (``events``) and starts one run per request through the chosen
 orchestrator (``launch``). A request is acknowledged only once its run started
 (or, for orchestrators that run it here, finished): if starting fails, the
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from {{ cookiecutter.package_name }} import events
 
 TOPIC = "retrain"
+"""The topic requests go on unless ``RETRAIN_TOPIC`` names another."""
 # Long enough that an idle listener costs nothing, short enough to stop promptly.
 IDLE_WAIT_S = 20.0
 
@@ -29,9 +31,14 @@ logger = logging.getLogger(__name__)
 Start = Callable[[str], str]
 
 
+def topic() -> str:
+    """``RETRAIN_TOPIC``, else ``retrain``: where the monitor, the request command and the listener meet."""
+    return os.environ.get("RETRAIN_TOPIC") or TOPIC
+
+
 def request_retrain(reason: str) -> None:
     """Ask for a training run; the listener starts it."""
-    events.publish(TOPIC, {"reason": reason, "requested_at": datetime.now(UTC).isoformat()})
+    events.publish(topic(), {"reason": reason, "requested_at": datetime.now(UTC).isoformat()})
 
 
 def listen(*, start: Start | None = None, max_messages: int | None = None, wait_s: float = IDLE_WAIT_S) -> list[str]:
@@ -53,12 +60,12 @@ def listen(*, start: Start | None = None, max_messages: int | None = None, wait_
         logger.info("started training run %s: %s", run, reason)
         runs.append(run)
 
-    events.consume(TOPIC, handle, max_messages=max_messages, wait_s=wait_s)
+    events.consume(topic(), handle, max_messages=max_messages, wait_s=wait_s)
     return runs
 
 
 def listener_main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=f"Start a training run for every request on the '{TOPIC}' topic.")
+    parser = argparse.ArgumentParser(description=f"Start a training run for every request on the '{topic()}' topic.")
     parser.add_argument("--once", action="store_true", help="stop once no request came for --wait-s seconds")
     parser.add_argument("--max-messages", type=int, default=None, help="stop after this many requests")
     parser.add_argument("--wait-s", type=float, default=IDLE_WAIT_S, help="how long one poll waits for a request")
@@ -76,7 +83,7 @@ def listener_main(argv: list[str] | None = None) -> None:
 
 
 def request_main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=f"Publish a retrain request on the '{TOPIC}' topic.")
+    parser = argparse.ArgumentParser(description=f"Publish a retrain request on the '{topic()}' topic.")
     parser.add_argument("--reason", required=True, help="why the model should be retrained, kept with the run")
     args = parser.parse_args(argv)
     request_retrain(args.reason)

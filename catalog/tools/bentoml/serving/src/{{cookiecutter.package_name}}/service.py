@@ -2,31 +2,27 @@
 
 Run it with ``make serve`` (``bentoml serve {{ cookiecutter.package_name }}.service:Classifier``) or
 ``{{ cookiecutter.project_slug }}-serve --host H --port P``; each worker loads the model once at
-start-up through the ``registry`` interface.
+start-up through the ``registry`` interface, and every prediction is logged for the drift
+monitor (``predictor``).
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import time
 from typing import Any, cast
 
 import bentoml
-import pandas as pd
 from bentoml.exceptions import ServiceUnavailable
 from fastapi import FastAPI, HTTPException, Response
 from pydantic import ConfigDict
-from sklearn.pipeline import Pipeline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from {{ cookiecutter.package_name }} import monitoring, registry
+from {{ cookiecutter.package_name }} import monitoring
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.model import predict as predict_classes
-from {{ cookiecutter.package_name }}.schemas import Health, IrisFeatures, Prediction, PredictRequest, PredictResponse
-
-logger = logging.getLogger(__name__)
+from {{ cookiecutter.package_name }}.predictor import ModelNotLoadedError, Predictor
+from {{ cookiecutter.package_name }}.schemas import Health, IrisFeatures, PredictRequest, PredictResponse
 
 SERVICE = "{{ cookiecutter.package_name }}.service:Classifier"
 """What ``bentoml serve``, ``bentofile.yaml`` and the container image serve."""
@@ -91,27 +87,24 @@ class Classifier:
     """Classifies iris flowers with the model the registry serves."""
 
     def __init__(self) -> None:
-        settings = Settings.from_env()
-        self.model_uri = registry.model_uri(settings)
-        self.model: Pipeline | None
-        # Start even without a model, so /health can say what is missing
-        # instead of the container crash-looping before anyone can look.
-        try:
-            self.model = registry.load_model(settings)
-        except registry.ModelNotFoundError:
-            logger.exception("no model to serve: run the training pipeline first")
-            self.model = None
-        monitoring.model_loaded(None if self.model is None else self.model_uri)
+        # Loaded once per worker: the model, and the writer of the prediction log.
+        self.predictor = Predictor(Settings.from_env())
 
     def __is_ready__(self) -> bool:
         # BentoML's /readyz (the Kubernetes readiness probe) then agrees with /health.
-        return self.model is not None
+        return self.predictor.ready
+
+    @bentoml.on_shutdown
+    def close(self) -> None:
+        """The worker stops: write the prediction lines still queued."""
+        self.predictor.close()
 
     @probes.get("/health")
     def health(self) -> Health:
-        if self.model is None:
-            raise HTTPException(status_code=503, detail=f"model not loaded from {self.model_uri}")
-        return Health(status="ok", model_uri=self.model_uri)
+        try:
+            return self.predictor.health()
+        except ModelNotLoadedError as error:
+            raise HTTPException(status_code=503, detail=str(error)) from error
 
     @probes.get("/metrics")
     def metrics(self) -> Response:
@@ -124,15 +117,10 @@ class Classifier:
     @bentoml.api(route="/predict", input_spec=PredictInput)
     def predict(self, instances: list[IrisFeatures]) -> PredictResponse:
         """Class index and name of each flower."""
-        if self.model is None:
-            raise ServiceUnavailable(f"model not loaded from {self.model_uri}")
-        rows = pd.DataFrame([instance.model_dump() for instance in instances])
-        predictions = predict_classes(self.model, rows)
-        monitoring.observe_predictions([name for _, name in predictions])
-        return PredictResponse(
-            model_uri=self.model_uri,
-            predictions=[Prediction(label=label, class_name=name) for label, name in predictions],
-        )
+        try:
+            return self.predictor.predict(instances)
+        except ModelNotLoadedError as error:
+            raise ServiceUnavailable(str(error)) from error
 
 
 # The decorators make Classifier a bentoml.Service, which type checkers cannot see.

@@ -1,30 +1,27 @@
 """HTTP API that serves the published model: ``GET /health``, ``POST /predict`` and ``GET /metrics``.
 
 Run it with ``{{ cookiecutter.project_slug }}-serve`` (or ``make serve``); the model is
-loaded once at start-up through the ``registry`` interface.
+loaded once at start-up through the ``registry`` interface, and every prediction is
+logged for the drift monitor (``predictor``).
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import pandas as pd
 import uvicorn
 from fastapi import FastAPI, HTTPException, Request, Response
-from sklearn.pipeline import Pipeline
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from {{ cookiecutter.package_name }} import monitoring, registry
+from {{ cookiecutter.package_name }} import monitoring
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.model import predict
-from {{ cookiecutter.package_name }}.schemas import Health, Prediction, PredictRequest, PredictResponse
-
-logger = logging.getLogger(__name__)
+from {{ cookiecutter.package_name }}.predictor import ModelNotLoadedError, Predictor
+from {{ cookiecutter.package_name }}.schemas import Health, PredictRequest, PredictResponse
 
 
 class ObservedRequests:
@@ -63,24 +60,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Start even without a model, so /health can say what is missing
-        # instead of the container crash-looping before anyone can look.
+        # Loaded once per server: the model, and the writer of the prediction log.
+        app.state.predictor = Predictor(settings)
         try:
-            app.state.model = registry.load_model(settings)
-        except registry.ModelNotFoundError:
-            logger.exception("no model to serve: run the training pipeline first")
-            app.state.model = None
-        monitoring.model_loaded(None if app.state.model is None else registry.model_uri(settings))
-        yield
+            yield
+        finally:
+            # Uvicorn runs this on SIGTERM too: the queued prediction lines are written.
+            app.state.predictor.close()
 
     app = FastAPI(title={{ cookiecutter.project_name | quoted }}, version="0.1.0", lifespan=lifespan)
     app.add_middleware(ObservedRequests)
 
-    def loaded_model(request: Request) -> Pipeline:
-        model: Pipeline | None = request.app.state.model
-        if model is None:
-            raise HTTPException(status_code=503, detail=f"model not loaded from {registry.model_uri(settings)}")
-        return model
+    @app.exception_handler(ModelNotLoadedError)
+    async def not_loaded(request: Request, error: ModelNotLoadedError) -> Response:
+        del request
+        return JSONResponse(status_code=503, content={"detail": str(error)})
+
+    def predictor(request: Request) -> Predictor:
+        loaded: Predictor = request.app.state.predictor
+        return loaded
 
     @app.get("/livez")
     def liveness() -> dict[str, str]:
@@ -91,18 +89,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/health")
     def health(request: Request) -> Health:
         """Ready to predict: the model is loaded (503 until then, so no traffic is sent)."""
-        loaded_model(request)
-        return Health(status="ok", model_uri=registry.model_uri(settings))
+        return predictor(request).health()
 
     @app.post("/predict")
     def predict_species(body: PredictRequest, request: Request) -> PredictResponse:
-        rows = pd.DataFrame([instance.model_dump() for instance in body.instances])
-        predictions = predict(loaded_model(request), rows)
-        monitoring.observe_predictions([name for _, name in predictions])
-        return PredictResponse(
-            model_uri=registry.model_uri(settings),
-            predictions=[Prediction(label=label, class_name=name) for label, name in predictions],
-        )
+        return predictor(request).predict(body.instances)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

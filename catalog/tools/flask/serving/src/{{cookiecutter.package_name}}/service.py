@@ -1,51 +1,40 @@
 """HTTP API that serves the published model: ``GET /health``, ``POST /predict`` and ``GET /metrics``.
 
 Run it with ``{{ cookiecutter.project_slug }}-serve`` (or ``make serve``): the Flask app
-runs in the Waitress WSGI server, and the model is loaded once at start-up through the
-``registry`` interface.
+runs in the Waitress WSGI server, the model is loaded once at start-up through the
+``registry`` interface, and every prediction is logged for the drift monitor (``predictor``).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
+import signal
+import sys
 import time
 
-import pandas as pd
 import waitress
 from flask import Flask, Response, abort, g, jsonify, request
 from pydantic import ValidationError
-from sklearn.pipeline import Pipeline
 from werkzeug.exceptions import HTTPException
 
-from {{ cookiecutter.package_name }} import monitoring, registry
+from {{ cookiecutter.package_name }} import monitoring
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.model import predict
-from {{ cookiecutter.package_name }}.schemas import Health, Prediction, PredictRequest, PredictResponse
-
-logger = logging.getLogger(__name__)
+from {{ cookiecutter.package_name }}.predictor import ModelNotLoadedError, Predictor
+from {{ cookiecutter.package_name }}.schemas import PredictRequest
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    model_uri = registry.model_uri(settings)
-    # Start even without a model, so /health can say what is missing
-    # instead of the container crash-looping before anyone can look.
-    model: Pipeline | None
-    try:
-        model = registry.load_model(settings)
-    except registry.ModelNotFoundError:
-        logger.exception("no model to serve: run the training pipeline first")
-        model = None
-    monitoring.model_loaded(None if model is None else model_uri)
+    # Loaded once per app: the model, and the writer of the prediction log. WSGI
+    # has no shutdown hook, so the queued lines are written when the process exits.
+    predictor = Predictor(settings)
+    atexit.register(predictor.close)
 
     app = Flask(__name__)
-
-    def loaded_model() -> Pipeline:
-        if model is None:
-            abort(503, description=f"model not loaded from {model_uri}")
-        return model
+    app.extensions["predictor"] = predictor
 
     @app.before_request
     def start_clock() -> None:
@@ -63,6 +52,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         # API clients expect JSON, not Werkzeug's HTML error pages.
         return jsonify(detail=error.description), error.code or 500
 
+    @app.errorhandler(ModelNotLoadedError)
+    def not_loaded(error: ModelNotLoadedError) -> tuple[Response, int]:
+        return jsonify(detail=str(error)), 503
+
     @app.get("/livez")
     def liveness() -> dict[str, str]:
         """The process answers; restart it only when this fails."""
@@ -72,8 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.get("/health")
     def health() -> dict[str, object]:
         """Ready to predict: the model is loaded (503 until then, so no traffic is sent)."""
-        loaded_model()
-        return Health(status="ok", model_uri=model_uri).model_dump()
+        return predictor.health().model_dump()
 
     @app.post("/predict")
     def predict_species() -> dict[str, object] | tuple[Response, int]:
@@ -85,13 +77,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         except ValidationError as error:
             # No context: it may hold exception objects, which are not JSON.
             return jsonify(detail=error.errors(include_url=False, include_context=False)), 422
-        rows = pd.DataFrame([instance.model_dump() for instance in body.instances])
-        predictions = predict(loaded_model(), rows)
-        monitoring.observe_predictions([name for _, name in predictions])
-        return PredictResponse(
-            model_uri=model_uri,
-            predictions=[Prediction(label=label, class_name=name) for label, name in predictions],
-        ).model_dump()
+        return predictor.predict(body.instances).model_dump()
 
     @app.get("/metrics")
     def metrics() -> Response:
@@ -116,6 +102,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=port(), help="default: $PORT, else %(default)s")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Stopped as a container is (SIGTERM), exit normally: the prediction log writes what is queued.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     waitress.serve(create_app(), host=args.host, port=args.port)
 
 
