@@ -50,6 +50,7 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         consumes=tuple(dict.fromkeys(base.consumes + offer.consumes)),
         capabilities=tuple(dict.fromkeys(base.capabilities + offer.capabilities)),
         verbatim=base.verbatim + offer.verbatim,
+        foreign_templates=base.foreign_templates + offer.foreign_templates,
         only_with={
             capability: base.only_with.get(capability, ()) + offer.only_with.get(capability, ())
             for capability in base.only_with | offer.only_with

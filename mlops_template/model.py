@@ -143,6 +143,9 @@ class Offer:
     """What the offer can do beyond the channels it provides, for other tools' capability rules."""
     verbatim: tuple[str, ...] = ()
     """Globs (relative to the offer's folder) of files copied untouched instead of rendered."""
+    foreign_templates: tuple[str, ...] = ()
+    """Globs (project paths) of files in the tool's own template language (Helm's Go templates): not YAML
+    until that tool renders them, so the project's YAML checks skip them and the tool's own linter checks them."""
     only_with: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Capability -> globs (relative to the offer's folder) of files written only when a chosen tool has it:
     a ServiceMonitor only beside Kubernetes manifests, say."""
