@@ -10,7 +10,7 @@ here names a tool: the catalog says everything.
 
 from __future__ import annotations
 
-import fnmatch
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -177,6 +177,9 @@ def pyproject(catalog: Catalog, context: dict[str, Any], stack: Stack) -> dict[s
     if untyped:
         modules = [pattern for module in untyped for pattern in (module, f"{module}.*")]
         tools.setdefault("mypy", {})["overrides"] = [{"module": modules, "ignore_missing_imports": True}]
+    overrides = _unique_sorted([o for offer in stack.offers for o in offer.dependency_overrides])
+    if overrides:
+        tools.setdefault("uv", {})["override-dependencies"] = overrides
     pytest_options = tools["pytest"]["ini_options"]
     # The project's own filters first: pytest lets later lines win, and a tool's only silence its libraries.
     filters = [*pytest_options.get("filterwarnings", []), *(f for o in stack.offers for f in o.warning_filters)]
@@ -215,8 +218,8 @@ PARSED_TYPES = frozenset({"yaml", "json"})
 
 
 def _globs_regex(globs: tuple[str, ...]) -> str:
-    """One regex (as pre-commit's ``exclude`` searches it) matching the project paths of any fnmatch glob."""
-    return "^(?:" + "|".join(fnmatch.translate(glob) for glob in globs) + ")"
+    """One regex (as pre-commit's ``exclude`` searches it) matching the project paths of any glob (``*``: anything)."""
+    return "^(?:" + "|".join(re.escape(glob).replace(r"\*", ".*") for glob in globs) + ")$"
 
 
 def pre_commit_config(catalog: Catalog, stack: Stack) -> str:

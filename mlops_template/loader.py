@@ -115,6 +115,7 @@ def offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir: 
         warning_filters=tuple(spec.get("warning_filters", ())),
         extends=(spec["extends"],) if "extends" in spec else (),
         untyped_imports=tuple(spec.get("untyped_imports", ())),
+        dependency_overrides=tuple(spec.get("dependency_overrides", ())),
         shared_dir=tools_dir / tool["id"] / SHARED_DIR if spec.get("shared_files") else None,
         uses=tuple(spec.get("uses", ())),
     )

@@ -205,6 +205,8 @@ def test_dependencies_come_from_the_catalog(baked: tuple[dict[str, str], Path], 
     assert extras == stack.extras
     assert set(extras) == {o.tool_id for o in catalog.chosen_offers(answers) if o.extra_packages}
     assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
+    overrides = sorted({o for offer in catalog.chosen_offers(answers) for o in offer.dependency_overrides})
+    assert pyproject["tool"].get("uv", {}).get("override-dependencies", []) == overrides
 
 
 def test_pre_commit_runs_the_base_hooks_and_the_chosen_tools_hooks(

@@ -230,7 +230,7 @@ def test_overridden_values_reach_the_manifests(helm: Helm, manifests: dict[str, 
         ("server.replicas=two", "replicas"),
         ("server.replica=2", "replica"),
         ("image.pullPolicy=Sometimes", "pullPolicy"),
-        ("settings.bad-name=1", "bad-name"),
+        ("settings.bad-name=x", "match pattern"),
     ],
     ids=["mistyped", "unknown", "not-an-option", "not-an-environment-variable"],
 )
@@ -238,7 +238,7 @@ def test_the_values_schema_rejects_a_bad_value(helm: Helm, value: str, named: st
     result = helm.run("template", RELEASE, str(CHART), "--set", value)
     assert result.returncode != 0
     assert "values don't meet the specifications of the schema" in result.stderr
-    assert named in result.stderr
+    assert named.lower() in result.stderr.lower(), "the error names what is wrong (Helm 3 and 4 word it differently)"
 
 
 def test_the_settings_are_those_of_env_example(manifests: dict[str, dict[str, Any]]) -> None:
