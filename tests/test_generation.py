@@ -38,11 +38,12 @@ def _files(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
-def _renamed(name: str) -> str:
-    """A template path as the default answers name it in the project."""
-    return name.replace("{{cookiecutter.package_name}}", "iris_classifier").replace(
-        "{{cookiecutter.project_slug}}", "iris-classifier"
-    )
+def _renamed(name: str, names: dict[str, str] | None = None) -> str:
+    """A template path as the project names it (by default, the default answers' names)."""
+    names = names or {"package_name": "iris_classifier", "project_slug": "iris-classifier"}
+    for key in ("package_name", "project_slug"):
+        name = name.replace(f"{{{{cookiecutter.{key}}}}}", names[key])
+    return name
 
 
 SHARED_FILES = {
@@ -82,10 +83,10 @@ def test_exact_file_set(baked: tuple[dict[str, str], Path], catalog: Catalog) ->
     assert _files(project) == expected_files(catalog, answers)
 
 
-def _verbatim_files(catalog: Catalog, answers: dict[str, str]) -> set[str]:
+def _verbatim_files(catalog: Catalog, answers: dict[str, str], names: dict[str, str] | None = None) -> set[str]:
     """The files copied untouched: their braces are the tool's own (alert templates, Helm's values)."""
     return {
-        _renamed(name)
+        _renamed(name, names)
         for offer in catalog.chosen_offers(answers)
         for files_dir in offer.files_dirs
         if files_dir.is_dir()
