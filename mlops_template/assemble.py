@@ -10,6 +10,7 @@ here names a tool: the catalog says everything.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -177,6 +178,9 @@ def pyproject(catalog: Catalog, context: dict[str, Any], stack: Stack) -> dict[s
     if untyped:
         modules = [pattern for module in untyped for pattern in (module, f"{module}.*")]
         tools.setdefault("mypy", {})["overrides"] = [{"module": modules, "ignore_missing_imports": True}]
+    overrides = _unique_sorted([o for offer in stack.offers for o in offer.dependency_overrides])
+    if overrides:
+        tools.setdefault("uv", {})["override-dependencies"] = overrides
     pytest_options = tools["pytest"]["ini_options"]
     # The project's own filters first: pytest lets later lines win, and a tool's only silence its libraries.
     filters = [*pytest_options.get("filterwarnings", []), *(f for o in stack.offers for f in o.warning_filters)]
@@ -210,9 +214,29 @@ def gitignore(catalog: Catalog, stack: Stack) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Types of files the hooks parse: another tool's templates (foreign_templates) do not parse before it renders them.
+PARSED_TYPES = frozenset({"yaml", "json"})
+
+
+def _globs_regex(globs: tuple[str, ...]) -> str:
+    """One regex (as pre-commit's ``exclude`` searches it) matching the project paths of any glob (``*``: anything)."""
+    return "^(?:" + "|".join(re.escape(glob).replace(r"\*", ".*") for glob in globs) + ")$"
+
+
 def pre_commit_config(catalog: Catalog, stack: Stack) -> str:
     hooks = [*catalog.base_pre_commit, *(hook for offer in stack.offers for hook in offer.pre_commit)]
+    foreign = tuple(dict.fromkeys(glob for offer in stack.offers for glob in offer.foreign_templates))
+    if foreign:
+        hooks = [_excluding(hook, _globs_regex(foreign)) for hook in hooks]
     return PRE_COMMIT_HEADER + yaml_document({"repos": [{"repo": "local", "hooks": hooks}]})
+
+
+def _excluding(hook: dict[str, Any], pattern: str) -> dict[str, Any]:
+    """``hook``, also excluding ``pattern`` if it parses the files it checks."""
+    if not PARSED_TYPES & {*hook.get("types", ()), *hook.get("types_or", ())}:
+        return hook
+    exclude = f"(?:{hook['exclude']})|{pattern}" if hook.get("exclude") else pattern
+    return {**hook, "exclude": exclude}
 
 
 def compose_document(context: dict[str, Any], stack: Stack) -> dict[str, Any] | None:

@@ -50,6 +50,7 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         consumes=tuple(dict.fromkeys(base.consumes + offer.consumes)),
         capabilities=tuple(dict.fromkeys(base.capabilities + offer.capabilities)),
         verbatim=base.verbatim + offer.verbatim,
+        foreign_templates=base.foreign_templates + offer.foreign_templates,
         only_with={
             capability: base.only_with.get(capability, ()) + offer.only_with.get(capability, ())
             for capability in base.only_with | offer.only_with
@@ -61,6 +62,7 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         questions=base.questions + offer.questions,
         pre_commit=base.pre_commit + offer.pre_commit,
         untyped_imports=base.untyped_imports + offer.untyped_imports,
+        dependency_overrides=base.dependency_overrides + offer.dependency_overrides,
         warning_filters=base.warning_filters + offer.warning_filters,
         extends=(*offer.extends, *base.extends),
         base_dirs=tuple(dict.fromkeys((*base.files_dirs, *offer.base_dirs))),

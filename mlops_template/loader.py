@@ -109,6 +109,7 @@ def offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir: 
         consumes=tuple(spec.get("consumes", ())),
         capabilities=tuple(spec.get("capabilities", ())),
         verbatim=tuple(spec.get("verbatim", ())),
+        foreign_templates=tuple(spec.get("foreign_templates", ())),
         only_with={capability: tuple(globs) for capability, globs in spec.get("only_with", {}).items()},
         compose=dict(spec.get("compose", {})),
         local_services=tuple(LocalService(**service) for service in spec.get("local_services", ())),
@@ -119,6 +120,7 @@ def offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir: 
         warning_filters=tuple(spec.get("warning_filters", ())),
         extends=(spec["extends"],) if "extends" in spec else (),
         untyped_imports=tuple(spec.get("untyped_imports", ())),
+        dependency_overrides=tuple(spec.get("dependency_overrides", ())),
         shared_dir=tools_dir / tool["id"] / SHARED_DIR if spec.get("shared_files") else None,
         uses=tuple(spec.get("uses", ())),
     )

@@ -143,6 +143,10 @@ class Offer:
     """What the offer can do beyond the channels it provides, for other tools' capability rules."""
     verbatim: tuple[str, ...] = ()
     """Globs (relative to the offer's folder) of files copied untouched instead of rendered."""
+    foreign_templates: tuple[str, ...] = ()
+    """Globs (project paths; ``*`` matches anything) of files in the tool's own template language (Helm's
+    Go templates): not YAML until that tool renders them, so the project's YAML checks skip them and the
+    tool's own linter checks them."""
     only_with: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Capability -> globs (relative to the offer's folder) of files written only when a chosen tool has it:
     a ServiceMonitor only beside Kubernetes manifests, say."""
@@ -164,6 +168,10 @@ class Offer:
     several tools need (a local stand-in server and its test plugin) is written once."""
     base_dirs: tuple[Path, ...] = ()
     untyped_imports: tuple[str, ...] = ()
+    dependency_overrides: tuple[str, ...] = ()
+    """Requirements that replace every other requirement on their package when uv resolves the project
+    (``[tool.uv] override-dependencies``): for a package installed only for the files it carries, whose own
+    pins would clash with another tool's."""
     """Packages this offer's modules import that ship no type information: mypy skips only those."""
     shared_dir: Path | None = None
     """``catalog/tools/<tool>/shared/``, when this offer uses the modules the tool's offers share."""

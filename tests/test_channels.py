@@ -140,7 +140,8 @@ def test_without_test_plugins_the_root_conftest_declares_none(tmp_path: Path) ->
 
 def test_a_capability_rule_names_the_tools_that_provide_it() -> None:
     [problem] = tool_problems(CATALOG, defaults(CATALOG, orchestration="kubeflow", packaging="none"))
-    assert "with no tool that provides container_image (packaging=docker or packaging=kubernetes)" in problem
+    expected = "with no tool that provides container_image (packaging=docker or packaging=helm or packaging=kubernetes)"
+    assert expected in problem
 
 
 def test_a_capability_counts_as_undecided_while_a_later_stage_could_provide_it() -> None:

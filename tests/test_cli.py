@@ -265,7 +265,10 @@ def test_set_and_answers_files(tmp_path: Path) -> None:
     [
         (["--set", "orchestration=dagster"], "dagster"),
         (["--set", "orkestration=airflow"], "'orkestration' is not a question of this template"),
-        (["--set", "orchestration=kubeflow", "--set", "packaging=none"], "(packaging=docker or packaging=kubernetes)"),
+        (
+            ["--set", "orchestration=kubeflow", "--set", "packaging=none"],
+            "(packaging=docker or packaging=helm or packaging=kubernetes)",
+        ),
         (["--set", "orchestration"], "is not KEY=VALUE"),
         (["--answers", "missing.yaml"], "cannot read answers file"),
         (["--set", "orchestration=kubeflow", "--set", "image=Bad Image"], "image 'Bad Image'"),

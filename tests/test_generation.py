@@ -38,6 +38,14 @@ def _files(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
+def _renamed(name: str, names: dict[str, str] | None = None) -> str:
+    """A template path as the project names it (by default, the default answers' names)."""
+    names = names or {"package_name": "iris_classifier", "project_slug": "iris-classifier"}
+    for key in ("package_name", "project_slug"):
+        name = name.replace(f"{{{{cookiecutter.{key}}}}}", names[key])
+    return name
+
+
 SHARED_FILES = {
     "pyproject.toml",
     "Makefile",
@@ -52,7 +60,7 @@ SHARED_FILES = {
 
 def expected_files(catalog: Catalog, answers: dict[str, str]) -> set[str]:
     """The project template's files plus each chosen offer's folder, renamed, plus the assembled files."""
-    rendered = {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in _files(PROJECT_TEMPLATE)}
+    rendered = {_renamed(f) for f in _files(PROJECT_TEMPLATE)}
     chosen = catalog.chosen_offers(answers)
     for offer in chosen:
         # Files that wait for a capability no chosen tool has are not written.
@@ -62,7 +70,7 @@ def expected_files(catalog: Catalog, answers: dict[str, str]) -> set[str]:
         for files_dir in offer.files_dirs:
             if files_dir.is_dir():
                 written = {f for f in _files(files_dir) if not any(fnmatch.fnmatchcase(f, g) for g in waiting)}
-                rendered |= {f.replace("{{cookiecutter.package_name}}", "iris_classifier") for f in written}
+                rendered |= {_renamed(f) for f in written}
     licence = {"LICENSE"} if answers["license"] != "Proprietary" else set()
     compose = (
         {"compose.yaml"} if any(o.compose.get("project_services") for o in catalog.chosen_offers(answers)) else set()
@@ -75,10 +83,10 @@ def test_exact_file_set(baked: tuple[dict[str, str], Path], catalog: Catalog) ->
     assert _files(project) == expected_files(catalog, answers)
 
 
-def _verbatim_files(catalog: Catalog, answers: dict[str, str]) -> set[str]:
+def _verbatim_files(catalog: Catalog, answers: dict[str, str], names: dict[str, str] | None = None) -> set[str]:
     """The files copied untouched: their braces are the tool's own (alert templates, Helm's values)."""
     return {
-        name.replace("{{cookiecutter.package_name}}", "iris_classifier")
+        _renamed(name, names)
         for offer in catalog.chosen_offers(answers)
         for files_dir in offer.files_dirs
         if files_dir.is_dir()
@@ -103,12 +111,19 @@ def test_python_passes_ruff(baked: tuple[dict[str, str], Path]) -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_data_files_parse(baked: tuple[dict[str, str], Path]) -> None:
-    _, project = baked
+def _foreign_templates(catalog: Catalog, answers: dict[str, str]) -> tuple[str, ...]:
+    return tuple(glob for offer in catalog.chosen_offers(answers) for glob in offer.foreign_templates)
+
+
+def test_data_files_parse(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:
+    """Every data file parses, but another tool's templates (a Helm chart's): that tool's own linter checks them."""
+    answers, project = baked
+    foreign = _foreign_templates(catalog, answers)
     parsers = {".yml": yaml.safe_load, ".yaml": yaml.safe_load, ".json": json.loads, ".toml": tomllib.loads}
     checked = 0
     for path in project.rglob("*"):
-        if path.suffix in parsers:
+        relative = path.relative_to(project).as_posix()
+        if path.suffix in parsers and not any(fnmatch.fnmatchcase(relative, glob) for glob in foreign):
             parsers[path.suffix](path.read_text())
             checked += 1
     assert checked >= 3
@@ -191,6 +206,8 @@ def test_dependencies_come_from_the_catalog(baked: tuple[dict[str, str], Path], 
     assert extras == stack.extras
     assert set(extras) == {o.tool_id for o in catalog.chosen_offers(answers) if o.extra_packages}
     assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
+    overrides = sorted({o for offer in catalog.chosen_offers(answers) for o in offer.dependency_overrides})
+    assert pyproject["tool"].get("uv", {}).get("override-dependencies", []) == overrides
 
 
 def test_pre_commit_runs_the_base_hooks_and_the_chosen_tools_hooks(
@@ -202,6 +219,22 @@ def test_pre_commit_runs_the_base_hooks_and_the_chosen_tools_hooks(
     expected += [hook["id"] for offer in catalog.chosen_offers(answers) for hook in offer.pre_commit]
     assert repo["repo"] == "local" and [hook["id"] for hook in repo["hooks"]] == expected
     assert {hook["language"] for hook in repo["hooks"]} == {"system"}, "a hook that downloads breaks offline commits"
+
+
+def test_foreign_templates_are_verbatim_and_skipped_by_the_yaml_check(
+    baked: tuple[dict[str, str], Path], catalog: Catalog
+) -> None:
+    """Files in another tool's template language are copied untouched, and check-yaml does not parse them."""
+    answers, project = baked
+    foreign = _foreign_templates(catalog, answers)
+    written = [p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()]
+    templates = {name for name in written if any(fnmatch.fnmatchcase(name, glob) for glob in foreign)}
+    assert bool(templates) == bool(foreign), "a foreign_templates glob that matches no file"
+    assert templates <= _verbatim_files(catalog, answers)
+    [repo] = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())["repos"]
+    [check_yaml] = [hook for hook in repo["hooks"] if hook["id"] == "check-yaml"]
+    excluded = {name for name in written if re.search(check_yaml.get("exclude", "^$"), name)}
+    assert excluded == templates
 
 
 def test_make_help_lists_every_target_with_its_help(baked: tuple[dict[str, str], Path], catalog: Catalog) -> None:

@@ -10,6 +10,7 @@ every time; a failure prints the ``--set`` line that reproduces it.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import json
 import shlex
 import tomllib
@@ -53,18 +54,21 @@ def _valid(answers: dict[str, str]) -> bool:
 
 def _checks_out(project: Path, answers: dict[str, Any]) -> None:
     parsers = {".yml": yaml.safe_load, ".yaml": yaml.safe_load, ".json": json.loads, ".toml": tomllib.loads}
-    verbatim = _verbatim_files(CATALOG, answers)
+    saved = json.loads((project / ANSWERS_FILE).read_text(encoding="utf-8"))["cookiecutter"]
+    verbatim = _verbatim_files(CATALOG, answers, saved)
+    # Another tool's templates (a Helm chart's) are not YAML until that tool renders them.
+    foreign = [glob for offer in CATALOG.chosen_offers(answers) for glob in offer.foreign_templates]
     for path in project.rglob("*"):
         if not path.is_file():
             continue
         text = path.read_text(encoding="utf-8")
-        if path.relative_to(project).as_posix() not in verbatim:
+        relative = path.relative_to(project).as_posix()
+        if relative not in verbatim:
             assert not TEMPLATE_MARKER.search(text.replace("${{", "")), f"template marker left in {path.name}"
         if path.suffix == ".py":
             ast.parse(text, filename=str(path))
-        elif path.suffix in parsers:
+        elif path.suffix in parsers and not any(fnmatch.fnmatchcase(relative, glob) for glob in foreign):
             parsers[path.suffix](text)
-    saved = json.loads((project / ANSWERS_FILE).read_text(encoding="utf-8"))["cookiecutter"]
     assert saved["project_name"] == answers["project_name"]
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["description"]

@@ -29,7 +29,8 @@ def _run_cookiecutter(output: Path, *args: str) -> subprocess.CompletedProcess[s
         (
             ["orchestration=kubeflow", "packaging=none"],
             "orchestration=kubeflow with no tool that provides container_image (packaging=docker or"
-            " packaging=kubernetes): Kubeflow Pipelines runs every step in the project's container image",
+            " packaging=helm or packaging=kubernetes): Kubeflow Pipelines runs every step in the project's container"
+            " image",
         ),
         (["author_email=nobody"], "author_email 'nobody' is not an email address"),
     ],

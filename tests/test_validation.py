@@ -58,8 +58,8 @@ def test_catalogued_but_unselectable_tool_is_refused_as_such(catalog: Catalog) -
 def test_incompatible_pair_names_both_answers_and_a_fix(catalog: Catalog) -> None:
     assert problems(catalog, orchestration="kubeflow", packaging="none") == [
         "orchestration=kubeflow with no tool that provides container_image (packaging=docker or"
-        " packaging=kubernetes): Kubeflow Pipelines runs every step in the project's container image: choose a"
-        " packaging that builds the image, or another orchestrator"
+        " packaging=helm or packaging=kubernetes): Kubeflow Pipelines runs every step in the project's container"
+        " image: choose a packaging that builds the image, or another orchestrator"
     ]
 
 
