@@ -181,9 +181,10 @@ def test_aws_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert steps[MODEL_PACKAGE]["Arguments"]["ModelPackageGroupName"] == "team-model"
 
 
-def test_the_command_writes_the_definition(spec: dict[str, Any], workdir: Path) -> None:
+def test_the_command_writes_the_definition(workdir: Path) -> None:
+    """Built in this test's environment both times: the jobs' settings are the building shell's."""
     main(["--output", "pipeline.json"])
-    assert json.loads((workdir / "pipeline.json").read_text()) == spec
+    assert json.loads((workdir / "pipeline.json").read_text()) == definition()
 
 
 @pytest.mark.integration
@@ -258,9 +259,9 @@ class LocalExecution:
 
 
 @pytest.mark.integration
-def test_the_step_commands_of_the_definition_train_and_publish_the_model(
-    spec: dict[str, Any], workdir: Path, settings: Settings
-) -> None:
+def test_the_step_commands_of_the_definition_train_and_publish_the_model(workdir: Path, settings: Settings) -> None:
+    """The definition built here, so its jobs reach this test's services (the local stand-ins), as a team's reach theirs."""
+    spec = definition()
     steps = _steps(spec)
     execution = LocalExecution(spec, workdir / "sagemaker")
     for name in STEPS[:4]:
