@@ -260,7 +260,7 @@ class LocalExecution:
 
 @pytest.mark.integration
 def test_the_step_commands_of_the_definition_train_and_publish_the_model(workdir: Path, settings: Settings) -> None:
-    """The definition built here, so its jobs reach this test's services (the local stand-ins), as a team's reach theirs."""
+    """Built here, so its jobs reach this test's services (the local stand-ins) as a team's reach theirs."""
     spec = definition()
     steps = _steps(spec)
     execution = LocalExecution(spec, workdir / "sagemaker")
