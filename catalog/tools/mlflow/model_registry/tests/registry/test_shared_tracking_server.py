@@ -51,7 +51,8 @@ def test_train_in_one_folder_and_serve_from_another(tmp_path: Path, start_server
     url = start_server(
         lambda port: [sys.executable, "-m", f"{package}.service", "--host", "127.0.0.1", "--port", str(port)],
         cwd=service,
-        env=env,
+        # Its own prediction log goes elsewhere, so anything in its folder would be a model read from disk.
+        env={**env, "PREDICTION_LOG": str(tmp_path / "predictions.jsonl")},
     )
     flower = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
     request = urllib.request.Request(
