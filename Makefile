@@ -17,11 +17,11 @@ generate: $(BIN)/pytest  ## Generate a project into OUTPUT (ARGS=--no-input for 
 	$(BIN)/cookiecutter . --output-dir "$(OUTPUT)" $(ARGS)
 
 test: $(BIN)/pytest  ## The whole suite: fast tier, then generated projects installed and tested (slow tier)
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n 2
 	$(BIN)/pytest -m slow -n 2 --dist worksteal -s
 
 test-fast: $(BIN)/pytest  ## Fast tier only
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n 2
 
 lint: $(BIN)/pytest
 	$(BIN)/ruff check .

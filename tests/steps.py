@@ -12,6 +12,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,6 +54,9 @@ class Steps:
 
     def run(self, command: list[str], cwd: Path, env: dict[str, str], timeout: int = 1500) -> str:
         self._write_line(f"[{self.name}] {' '.join(command)}  (in {cwd})")
+        started = time.monotonic()
         result = run_in_own_group(command, cwd, env, timeout)
+        # Where the slow tier's time goes, per stack and command, for the CI log.
+        self._write_line(f"[{self.name}] exit {result.returncode} after {time.monotonic() - started:.0f} s")
         assert result.returncode == 0, f"{' '.join(command)}\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
         return result.stdout

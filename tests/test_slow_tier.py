@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -44,12 +45,13 @@ def test_a_stack_is_named_by_its_answers_that_differ_from_the_defaults() -> None
     )
 
 
-def test_each_step_is_announced_with_the_stack_before_it_runs(tmp_path: Path) -> None:
+def test_each_step_is_announced_with_the_stack_before_it_runs_and_timed_after(tmp_path: Path) -> None:
     lines: list[str] = []
     steps = Steps("orchestration=kubeflow", lines.append)
     with pytest.raises(AssertionError, match="exit 3"):
         steps.run(["sh", "-c", "echo exit 3 >&2; exit 3"], cwd=tmp_path, env=dict(os.environ))
-    assert lines == [f"[orchestration=kubeflow] sh -c echo exit 3 >&2; exit 3  (in {tmp_path})"]
+    assert lines[0] == f"[orchestration=kubeflow] sh -c echo exit 3 >&2; exit 3  (in {tmp_path})"
+    assert re.fullmatch(r"\[orchestration=kubeflow\] exit 3 after \d+ s", lines[1]), lines
 
 
 def _wait_for_pid(pid_file: Path) -> int:
@@ -88,8 +90,10 @@ def test_a_step_that_times_out_is_stopped_with_everything_it_started(tmp_path: P
 def test_an_interrupted_run_stops_the_steps_children(tmp_path: Path) -> None:
     """Ctrl-C in the template's pytest (a KeyboardInterrupt in it) stops the generated project's processes."""
     pid_file = tmp_path / "sleeper.pid"
+    # A terminal's Ctrl-C reaches a process that handles SIGINT; xdist's workers ignore it, and children inherit that.
     runner = (
-        "import os, sys; from pathlib import Path; from tests.steps import run_in_own_group;"
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler);"
+        "from pathlib import Path; from tests.steps import run_in_own_group;"
         f"run_in_own_group({PARENT_OF_A_SLEEPER!r}, Path('.'), dict(os.environ), None)"
     )
     env = {**os.environ, "PID_FILE": str(pid_file), "PYTHONPATH": str(TEMPLATE_ROOT)}
