@@ -126,15 +126,19 @@ def test_image_paths_reach_the_image_and_its_build_context(tmp_path: Path) -> No
 def test_test_plugins_are_listed_in_the_root_conftest(tmp_path: Path) -> None:
     catalog = _with(CATALOG, none_metadata_store={"provides": {"test_plugins": ["plugins.object_store"]}})
     context = resolve(TEMPLATE_ROOT, catalog, {"metadata_store": "none"})
-    write_shared_files(catalog, context, build_stack(catalog, context), tmp_path)
+    stack = build_stack(catalog, context)
+    write_shared_files(catalog, context, stack, tmp_path)
     tree = ast.parse((tmp_path / "tests" / "conftest.py").read_text())
     [plugins] = [n.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "pytest_plugins"]  # type: ignore[attr-defined]
-    assert ast.literal_eval(plugins) == ["plugins.object_store"]
+    assert "plugins.object_store" in ast.literal_eval(plugins)
+    assert ast.literal_eval(plugins) == stack.channels["test_plugins"]
 
 
 def test_without_test_plugins_the_root_conftest_declares_none(tmp_path: Path) -> None:
-    context = resolve(TEMPLATE_ROOT, CATALOG, {})
-    write_shared_files(CATALOG, context, build_stack(CATALOG, context), tmp_path)
+    context = resolve(TEMPLATE_ROOT, CATALOG, {"experiment_tracking": "none", "model_registry": "none"})
+    stack = build_stack(CATALOG, context)
+    assert stack.channels["test_plugins"] == []
+    write_shared_files(CATALOG, context, stack, tmp_path)
     assert "pytest_plugins" not in (tmp_path / "tests" / "conftest.py").read_text()
 
 

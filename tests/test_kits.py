@@ -31,7 +31,11 @@ def _offer(stage_id: str, tool_id: str) -> Offer:
 
 
 def test_a_kit_used_by_two_chosen_tools_is_generated_once(tmp_path: Path) -> None:
-    context = resolve(TEMPLATE_ROOT, CATALOG, defaults(CATALOG, storage="amazon_s3", model_registry="sagemaker"))
+    context = resolve(
+        TEMPLATE_ROOT,
+        CATALOG,
+        defaults(CATALOG, storage="amazon_s3", model_registry="sagemaker", experiment_tracking="none"),
+    )
     stack = assemble(CATALOG, context, tmp_path)
     assert (tmp_path / "tests" / "plugins" / "local_aws.py").is_file()
     assert stack.channels["test_plugins"] == ["plugins.local_aws", "plugins.object_store"]
