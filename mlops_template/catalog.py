@@ -10,6 +10,7 @@ this module puts them together and is what the rest of the package imports.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from mlops_template import linker, loader
 from mlops_template.errors import CatalogError
@@ -54,9 +55,13 @@ __all__ = [
 ]
 
 
-def load_catalog(root: Path = TEMPLATE_ROOT) -> Catalog:
-    """Build the catalog from ``root/catalog``; raise ``CatalogError`` if inconsistent."""
-    raw = read_raw(root)
+def load_catalog(root: Path = TEMPLATE_ROOT, raw: dict[str, Any] | None = None) -> Catalog:
+    """Build the catalog from ``root/catalog``; raise ``CatalogError`` if inconsistent.
+
+    ``raw`` is the catalog files as ``read_raw(root)`` returns them, when they were
+    read already (it is consumed); None reads them.
+    """
+    raw = read_raw(root) if raw is None else raw
     project = raw.pop(loader.PROJECT_FILE)
     stages_file = raw.pop(loader.STAGES_FILE)
     stage_specs = stages_file["stages"]

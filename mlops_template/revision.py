@@ -18,9 +18,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cookiecutter.config import BUILTIN_ABBREVIATIONS
-from cookiecutter.repository import expand_abbreviations, is_repo_url
-
 from mlops_template.errors import TemplateError
 
 
@@ -61,6 +58,13 @@ def head_commit(root: Path) -> str | None:
 
 
 def is_url(location: str) -> bool:
+    # cookiecutter.repository imports requests and rich, a fifth of a bake's time in
+    # each hook; a folder, which every local render names, needs neither.
+    if Path(location).expanduser().is_dir():
+        return False
+    from cookiecutter.config import BUILTIN_ABBREVIATIONS
+    from cookiecutter.repository import is_repo_url
+
     return bool(is_repo_url(location)) or any(location.startswith(f"{short}:") for short in BUILTIN_ABBREVIATIONS)
 
 
@@ -145,6 +149,9 @@ def open_repository(location: str, recorded: str | None = None) -> Iterator[Repo
         return
     if not is_url(location):
         raise RevisionError(f"template {location} is neither a folder nor a repository URL")
+    from cookiecutter.config import BUILTIN_ABBREVIATIONS
+    from cookiecutter.repository import expand_abbreviations
+
     with tempfile.TemporaryDirectory(prefix="mlops-template-clone-") as scratch:
         clone = Path(scratch) / "template.git"
         url = expand_abbreviations(location, BUILTIN_ABBREVIATIONS).removeprefix("git+")
