@@ -51,6 +51,7 @@ def _extend(offer: Offer, base: Offer) -> Offer:
         capabilities=tuple(dict.fromkeys(base.capabilities + offer.capabilities)),
         verbatim=base.verbatim + offer.verbatim,
         foreign_templates=base.foreign_templates + offer.foreign_templates,
+        published_schemas=base.published_schemas | offer.published_schemas,
         only_with={
             capability: base.only_with.get(capability, ()) + offer.only_with.get(capability, ())
             for capability in base.only_with | offer.only_with

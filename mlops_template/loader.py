@@ -110,6 +110,7 @@ def offer(tool: dict[str, Any], stage_id: str, spec: dict[str, Any], tools_dir: 
         capabilities=tuple(spec.get("capabilities", ())),
         verbatim=tuple(spec.get("verbatim", ())),
         foreign_templates=tuple(spec.get("foreign_templates", ())),
+        published_schemas=dict(spec.get("published_schemas", {})),
         only_with={capability: tuple(globs) for capability, globs in spec.get("only_with", {}).items()},
         compose=dict(spec.get("compose", {})),
         local_services=tuple(LocalService(**service) for service in spec.get("local_services", ())),

@@ -147,6 +147,9 @@ class Offer:
     """Globs (project paths; ``*`` matches anything) of files in the tool's own template language (Helm's
     Go templates): not YAML until that tool renders them, so the project's YAML checks skip them and the
     tool's own linter checks them."""
+    published_schemas: dict[str, str] = field(default_factory=dict)
+    """Project path -> the published JSON Schema it must match (check-jsonschema's builtin name, such as
+    ``vendor.circle-ci``): the template's fast tests check every chosen offer's files against theirs."""
     only_with: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Capability -> globs (relative to the offer's folder) of files written only when a chosen tool has it:
     a ServiceMonitor only beside Kubernetes manifests, say."""
