@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +215,35 @@ def defaults(catalog: Catalog, **overrides: str) -> dict[str, Any]:
     answers |= {stage.id: stage.default for stage in catalog.prompted_stages}
     answers |= {question.context_key: question.default for question in catalog.follow_ups}
     return answers | overrides
+
+
+def npm_packages(folder: Path) -> Path:
+    """A folder with the npm packages ``folder/package-lock.json`` pins installed, once per lock file.
+
+    The install goes to a cache folder shared by test runs and xdist workers, named by the
+    lock's digest, so a changed lock installs afresh and an unchanged one is reused.
+    """
+    lock = (folder / "package-lock.json").read_bytes() + (folder / "package.json").read_bytes()
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mlops-template"
+    target = cache / f"{folder.name}-{hashlib.sha256(lock).hexdigest()[:16]}"
+    if (target / "node_modules" / ".package-lock.json").is_file():
+        return target
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail(f"npm is not installed: tests/{folder.name} needs Node 20+ and npm")
+    cache.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=cache, prefix=f"{folder.name}-building-"))
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(folder / name, building / name)
+    subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+        cwd=building,
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
+    try:
+        building.rename(target)
+    except OSError:  # another worker finished first
+        shutil.rmtree(building, ignore_errors=True)
+    return target

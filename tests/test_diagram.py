@@ -1,19 +1,16 @@
 """The stack at a glance: the generated README's Mermaid flowchart, read back by Mermaid's own parser.
 
 Mermaid (with jsdom for the window it expects) is installed once with ``npm ci`` from
-``tests/mermaid/package-lock.json`` into a cache folder, then parses every diagram in one
+``tests/mermaid/package-lock.json`` into a cache folder (``npm_packages``), then parses every diagram in one
 Node process and reports the boxes, arrows and subgraphs it read.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
-import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +19,7 @@ from cookiecutter.main import cookiecutter
 
 from mlops_template.catalog import NONE_ID, TEMPLATE_ROOT, Catalog
 from mlops_template.diagram import _quoted, box_label, flowchart, steps
-from tests.helpers import CATALOG, defaults, preset_stacks, tool, tool_covering_stacks
+from tests.helpers import CATALOG, defaults, npm_packages, preset_stacks, tool, tool_covering_stacks
 
 MERMAID = Path(__file__).parent / "mermaid"
 STACKS = [defaults(CATALOG) | stack for stack in tool_covering_stacks(CATALOG) + preset_stacks(CATALOG)]
@@ -31,37 +28,9 @@ BARE = defaults(CATALOG) | {s.id: NONE_ID for s in CATALOG.prompted_stages if NO
 BARE |= {"packaging": NONE_ID}
 
 
-def _mermaid_dir() -> Path:
-    """Mermaid's node_modules, installed once per lock file (a cache folder shared by test runs and workers)."""
-    lock = (MERMAID / "package-lock.json").read_bytes() + (MERMAID / "package.json").read_bytes()
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mlops-template"
-    target = cache / f"mermaid-{hashlib.sha256(lock).hexdigest()[:16]}"
-    if (target / "node_modules" / "mermaid").is_dir():
-        return target
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail("npm is not installed: the diagram tests parse with Mermaid itself (Node 20+ and npm)")
-    cache.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(dir=cache, prefix="mermaid-building-"))
-    for name in ("package.json", "package-lock.json", "inspect.mjs"):
-        shutil.copy2(MERMAID / name, building / name)
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
-        cwd=building,
-        check=True,
-        timeout=600,
-        capture_output=True,
-    )
-    try:
-        building.rename(target)
-    except OSError:  # another worker finished first
-        shutil.rmtree(building, ignore_errors=True)
-    return target
-
-
 def parse(diagrams: list[str]) -> list[dict[str, Any]]:
     """What Mermaid reads from each diagram: its type, boxes, edges and subgraphs, or its parse error."""
-    folder = _mermaid_dir()
+    folder = npm_packages(MERMAID)
     shutil.copy2(MERMAID / "inspect.mjs", folder / "inspect.mjs")
     result = subprocess.run(
         ["node", "inspect.mjs"],
